@@ -1,0 +1,459 @@
+"""Questionnaires, their reasons and statements, and what respondents answered.
+
+An answer keeps a snapshot of the statement, its direction and its weight,
+and belongs to a snapshot of its reason (AnsweredReason), so that editing or
+deleting the questionnaire later never changes an old result.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+from itertools import groupby
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from . import scoring
+
+
+def new_key() -> str:
+    """Return a short random key for a statement an admin adds by hand."""
+    return f"s-{secrets.token_hex(4)}"
+
+
+def owner_key_for(token: str) -> str:
+    """Return what a submission stores of the session token that owns it."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Direction(models.TextChoices):
+    FORWARD = scoring.FORWARD, "Agreeing signals ML engineering may not fit"
+    REVERSE = scoring.REVERSE, "Agreeing signals ML engineering fits (reverse-keyed)"
+
+
+# -- The questionnaire ------------------------------------------------------
+
+
+class QuestionnaireQuerySet(models.QuerySet):
+    def published(self) -> QuestionnaireQuerySet:
+        return self.filter(published=True)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One page of the questionnaire: a reason and its active statements."""
+
+    number: int
+    category: ReasonCategory
+    questions: list[Question]
+
+
+class Questionnaire(models.Model):
+    slug = models.SlugField(
+        "slug", unique=True, help_text="Short name used in exports and by the import command."
+    )
+    title = models.CharField("title", max_length=200, help_text="Shown as the page heading.")
+    intro = models.TextField(
+        "introduction",
+        blank=True,
+        help_text="Shown on the landing page. Separate paragraphs with a blank line.",
+    )
+    published = models.BooleanField(
+        "published", default=False, help_text="Only a published questionnaire can be taken."
+    )
+    created_at = models.DateTimeField("created", auto_now_add=True)
+    updated_at = models.DateTimeField("updated", auto_now=True)
+
+    objects = QuestionnaireQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def steps(self) -> list[Step]:
+        """Return the pages a respondent goes through: reasons with active statements, in order."""
+        questions = (
+            Question.objects.active()
+            .filter(category__questionnaire=self)
+            .select_related("category")
+            .order_by("category__order", "category_id", "order", "pk")
+        )
+        return [
+            Step(number=number, category=category, questions=list(group))
+            for number, (category, group) in enumerate(
+                groupby(questions, key=lambda question: question.category), start=1
+            )
+        ]
+
+
+class ReasonCategory(models.Model):
+    questionnaire = models.ForeignKey(
+        Questionnaire,
+        on_delete=models.CASCADE,
+        related_name="reasons",
+        verbose_name="questionnaire",
+    )
+    key = models.SlugField(
+        "key",
+        max_length=60,
+        help_text="Stable short name, unique in the questionnaire; used in exports.",
+    )
+    order = models.PositiveSmallIntegerField(
+        "order", default=0, help_text="Reasons are shown from the lowest number up."
+    )
+    title = models.CharField("title", max_length=120, help_text="For example “Constant learning”.")
+    summary = models.CharField(
+        "one-line summary", max_length=200, help_text="One sentence shown under the title."
+    )
+    why_it_matters = models.TextField(
+        "why it matters in the job",
+        help_text="What this reason means in an ML engineer's day-to-day work.",
+    )
+    advice = models.TextField(
+        "advice", help_text="Shown on the results page to someone whose answers point here."
+    )
+    some_signs_from = models.PositiveSmallIntegerField(
+        "“some signs” from",
+        default=35,
+        validators=[MinValueValidator(1), MaxValueValidator(99)],
+        help_text="A score (0-100) at or above this reads as “some signs”.",
+    )
+    strong_signs_from = models.PositiveSmallIntegerField(
+        "“strong signs” from",
+        default=65,
+        validators=[MinValueValidator(2), MaxValueValidator(100)],
+        help_text="A score at or above this reads as “strong signs”. Must be above the first.",
+    )
+
+    class Meta:
+        ordering = ["questionnaire", "order", "pk"]
+        verbose_name = "reason"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["questionnaire", "key"], name="reason_key_unique_in_questionnaire"
+            ),
+            models.CheckConstraint(
+                condition=Q(some_signs_from__gte=1)
+                & Q(some_signs_from__lt=models.F("strong_signs_from"))
+                & Q(strong_signs_from__lte=100),
+                name="reason_band_thresholds_in_order",
+                violation_error_message="“Some signs” must start below “strong signs”, within 1-100.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class QuestionQuerySet(models.QuerySet):
+    def active(self) -> QuestionQuerySet:
+        return self.filter(active=True)
+
+
+class Question(models.Model):
+    category = models.ForeignKey(
+        ReasonCategory,
+        on_delete=models.CASCADE,
+        related_name="questions",
+        verbose_name="reason",
+    )
+    key = models.SlugField(
+        "key",
+        max_length=60,
+        default=new_key,
+        help_text="Stable short name, unique in the reason; used by the import and export commands.",
+    )
+    order = models.PositiveSmallIntegerField(
+        "order", default=0, help_text="Statements are shown from the lowest number up."
+    )
+    statement = models.CharField(
+        "statement",
+        max_length=300,
+        help_text="A concrete situation, in the first person, that a respondent agrees or disagrees with.",
+    )
+    direction = models.CharField(
+        "direction",
+        max_length=10,
+        choices=Direction.choices,
+        default=Direction.FORWARD,
+        help_text="Which way agreeing points. Reverse-keyed statements keep answers honest.",
+    )
+    weight = models.PositiveSmallIntegerField(
+        "weight",
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text="1 to 5: how much this statement counts in its reason's score.",
+    )
+    active = models.BooleanField(
+        "active",
+        default=True,
+        help_text="Inactive statements are no longer asked; earlier answers to them are kept.",
+    )
+    help_text = models.CharField(
+        "help text", max_length=200, blank=True, help_text="Optional note shown under the statement."
+    )
+
+    objects = QuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["category", "order", "pk"]
+        verbose_name = "statement"
+        constraints = [
+            models.UniqueConstraint(fields=["category", "key"], name="statement_key_unique_in_reason"),
+            models.CheckConstraint(
+                condition=Q(weight__gte=1) & Q(weight__lte=5), name="statement_weight_1_to_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.statement
+
+
+# -- Respondents' submissions ------------------------------------------------
+
+
+class SubmissionQuerySet(models.QuerySet):
+    def completed(self) -> SubmissionQuerySet:
+        return self.filter(completed_at__isnull=False)
+
+    def in_progress(self) -> SubmissionQuerySet:
+        return self.filter(completed_at__isnull=True)
+
+    def owned_by(self, token: str) -> SubmissionQuerySet:
+        return self.filter(owner_key=owner_key_for(token))
+
+
+class Submission(models.Model):
+    id = models.UUIDField(
+        "id",
+        primary_key=True,
+        default=uuid.uuid4,
+        editable=False,
+        help_text="Random and unguessable: it is also the results link.",
+    )
+    questionnaire = models.ForeignKey(
+        Questionnaire,
+        on_delete=models.PROTECT,
+        related_name="submissions",
+        verbose_name="questionnaire",
+    )
+    owner_key = models.CharField(
+        "owner key",
+        max_length=64,
+        editable=False,
+        db_index=True,
+        help_text="A hash of the secret kept in the browser session that started it.",
+    )
+    started_at = models.DateTimeField("started", default=timezone.now, db_index=True)
+    completed_at = models.DateTimeField("completed", null=True, blank=True)
+
+    objects = SubmissionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.questionnaire} — {self.started_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessments:results", args=[self.pk])
+
+    @property
+    def is_complete(self) -> bool:
+        return self.completed_at is not None
+
+    def is_owned_by(self, token: str | None) -> bool:
+        """Return True if the session holding `token` started this submission."""
+        return bool(token) and secrets.compare_digest(self.owner_key, owner_key_for(token))
+
+    def answer_values(self) -> dict[int, int]:
+        """Return {question id: value} for every answer to a statement that still exists."""
+        return dict(
+            self.answers.filter(question__isnull=False).values_list("question_id", "value")
+        )
+
+    @staticmethod
+    def first_open_step(steps: list[Step], values: dict[int, int]) -> Step | None:
+        """Return the first step with an active statement not yet answered, or None."""
+        for step in steps:
+            if any(question.pk not in values for question in step.questions):
+                return step
+        return None
+
+    def save_step(self, step: Step, values: dict[int, int]) -> None:
+        """Store the answers given on one step, with a snapshot of what was asked.
+
+        An upsert on (submission, question) keeps one answer per statement
+        even when the same step is posted twice at once.
+        """
+        category = step.category
+        questions = [question for question in step.questions if question.pk in values]
+        if not questions:
+            return
+        with transaction.atomic():
+            AnsweredReason.objects.bulk_create(
+                [AnsweredReason.snapshot_of(self, category)],
+                update_conflicts=True,
+                unique_fields=["submission", "category"],
+                update_fields=AnsweredReason.SNAPSHOT_FIELDS,
+            )
+            reason = AnsweredReason.objects.get(submission=self, category=category)
+            Answer.objects.bulk_create(
+                [
+                    Answer(
+                        submission=self,
+                        question=question,
+                        reason=reason,
+                        statement=question.statement,
+                        direction=question.direction,
+                        weight=question.weight,
+                        order=question.order,
+                        value=values[question.pk],
+                    )
+                    for question in questions
+                ],
+                update_conflicts=True,
+                unique_fields=["submission", "question"],
+                update_fields=[
+                    "reason", "statement", "direction", "weight", "order", "value", "answered_at"
+                ],
+            )
+
+    def complete(self) -> bool:
+        """Mark the submission complete if no step is left open; return whether it is."""
+        if self.is_complete:
+            return True
+        if self.first_open_step(self.questionnaire.steps(), self.answer_values()) is not None:
+            return False
+        updated = Submission.objects.filter(pk=self.pk, completed_at__isnull=True).update(
+            completed_at=timezone.now()
+        )
+        self.refresh_from_db(fields=["completed_at"])
+        return bool(updated) or self.is_complete
+
+    def result(self, reasons: list[AnsweredReason] | None = None) -> scoring.Result:
+        """Return the scored result, computed only from what was stored when answering.
+
+        Each reason's score carries its AnsweredReason as `ref`, for the words around it.
+        """
+        if reasons is None:
+            reasons = self.answered_reasons.prefetch_related("answers")
+        return scoring.score_submission(reason.scoring_input() for reason in reasons)
+
+
+class AnsweredReason(models.Model):
+    """A reason as it stood when a submission answered it: the words and the thresholds."""
+
+    SNAPSHOT_FIELDS = [
+        "key",
+        "order",
+        "title",
+        "summary",
+        "why_it_matters",
+        "advice",
+        "some_signs_from",
+        "strong_signs_from",
+    ]
+
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="answered_reasons"
+    )
+    category = models.ForeignKey(
+        ReasonCategory,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="answered_reasons",
+        help_text="The live reason, while it exists.",
+    )
+    key = models.SlugField("key", max_length=60)
+    order = models.PositiveSmallIntegerField("order")
+    title = models.CharField("title", max_length=120)
+    summary = models.CharField("one-line summary", max_length=200)
+    why_it_matters = models.TextField("why it matters in the job")
+    advice = models.TextField("advice")
+    some_signs_from = models.PositiveSmallIntegerField("“some signs” from")
+    strong_signs_from = models.PositiveSmallIntegerField("“strong signs” from")
+
+    class Meta:
+        ordering = ["submission", "order", "pk"]
+        verbose_name = "answered reason"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "category"], name="one_snapshot_per_reason_per_submission"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @classmethod
+    def snapshot_of(cls, submission: Submission, category: ReasonCategory) -> AnsweredReason:
+        return cls(
+            submission=submission,
+            category=category,
+            **{field: getattr(category, field) for field in cls.SNAPSHOT_FIELDS},
+        )
+
+    def scoring_input(self) -> scoring.ReasonInput:
+        return scoring.ReasonInput(
+            key=self.key,
+            title=self.title,
+            order=self.order,
+            some_signs_from=self.some_signs_from,
+            strong_signs_from=self.strong_signs_from,
+            answers=[answer.scoring_input() for answer in self.answers.all()],
+            ref=self,
+        )
+
+
+class Answer(models.Model):
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(
+        Question,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="answers",
+        help_text="The live statement, while it exists.",
+    )
+    reason = models.ForeignKey(AnsweredReason, on_delete=models.CASCADE, related_name="answers")
+    statement = models.CharField("statement as asked", max_length=300)
+    direction = models.CharField("direction as scored", max_length=10, choices=Direction.choices)
+    weight = models.PositiveSmallIntegerField("weight as scored")
+    order = models.PositiveSmallIntegerField("order as asked")
+    value = models.PositiveSmallIntegerField(
+        "answer",
+        choices=scoring.SCALE,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    answered_at = models.DateTimeField("answered", auto_now=True)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "question"], name="one_answer_per_statement_per_submission"
+            ),
+            models.CheckConstraint(condition=Q(value__gte=1) & Q(value__lte=5), name="answer_1_to_5"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.statement} — {self.get_value_display()}"
+
+    def scoring_input(self) -> scoring.AnswerInput:
+        return scoring.AnswerInput(
+            statement=self.statement,
+            value=self.value,
+            direction=self.direction,
+            weight=self.weight,
+            order=self.order,
+        )

@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "mlfit administration"
+admin.site.site_title = "mlfit admin"
+admin.site.index_title = "Questionnaires and submissions"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("assessments.urls")),
+]

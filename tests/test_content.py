@@ -1,0 +1,233 @@
+"""Checks on the questionnaire content file.
+
+These tests only use the standard library and the JSON file itself, so they run
+without Django or a database.
+"""
+
+import json
+import re
+from pathlib import Path
+
+CONTENT_PATH = (
+    Path(__file__).resolve().parent.parent
+    / "assessments"
+    / "content"
+    / "ml_engineering_fit.json"
+)
+
+EXPECTED_REASON_KEYS = [
+    "constant-learning",
+    "perseverance",
+    "change-and-rework",
+    "stakeholder-management",
+    "little-ml",
+]
+
+QUESTIONNAIRE_FIELDS = {
+    "slug": str,
+    "title": str,
+    "intro": str,
+    "published": bool,
+    "reasons": list,
+}
+
+REASON_FIELDS = {
+    "key": str,
+    "order": int,
+    "title": str,
+    "summary": str,
+    "why_it_matters": str,
+    "advice": str,
+    "some_signs_from": int,
+    "strong_signs_from": int,
+    "statements": list,
+}
+
+STATEMENT_FIELDS = {
+    "key": str,
+    "order": int,
+    "text": str,
+    "direction": str,
+    "weight": int,
+    "active": bool,
+    "help_text": str,
+}
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+
+
+def load_content():
+    with CONTENT_PATH.open(encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def reasons():
+    return load_content()["questionnaire"]["reasons"]
+
+
+def all_statements():
+    return [statement for reason in reasons() for statement in reason["statements"]]
+
+
+def has_type(value, expected):
+    # bool is a subclass of int in Python; do not let True pass as an order or weight.
+    if expected is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, expected)
+
+
+def all_strings(node):
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield key
+            yield from all_strings(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from all_strings(item)
+
+
+def test_content_file_is_two_space_indented_json_with_a_trailing_newline():
+    raw = CONTENT_PATH.read_text(encoding="utf-8")
+    expected = json.dumps(json.loads(raw), indent=2, ensure_ascii=False) + "\n"
+    assert raw == expected
+
+
+def test_format_version_is_one():
+    content = load_content()
+    assert has_type(content["format"], int)
+    assert content["format"] == 1
+
+
+def test_questionnaire_has_every_required_field_with_the_right_type():
+    questionnaire = load_content()["questionnaire"]
+    for field, expected in QUESTIONNAIRE_FIELDS.items():
+        assert field in questionnaire, f"questionnaire is missing {field!r}"
+        assert has_type(questionnaire[field], expected), f"questionnaire.{field} is not {expected.__name__}"
+
+
+def test_questionnaire_slug_title_and_intro_are_filled_in():
+    questionnaire = load_content()["questionnaire"]
+    assert SLUG_RE.match(questionnaire["slug"])
+    assert questionnaire["title"].strip()
+    assert questionnaire["intro"].strip()
+
+
+def test_there_are_exactly_the_five_reasons_in_the_article_order():
+    found = sorted(reasons(), key=lambda reason: reason["order"])
+    assert [reason["key"] for reason in found] == EXPECTED_REASON_KEYS
+    assert [reason["order"] for reason in found] == [1, 2, 3, 4, 5]
+
+
+def test_every_reason_has_every_required_field_with_the_right_type():
+    for reason in reasons():
+        for field, expected in REASON_FIELDS.items():
+            assert field in reason, f"{reason.get('key')} is missing {field!r}"
+            assert has_type(reason[field], expected), f"{reason.get('key')}.{field} is not {expected.__name__}"
+
+
+def test_every_reason_has_non_empty_title_summary_explanation_and_advice():
+    for reason in reasons():
+        for field in ("title", "summary", "why_it_matters", "advice"):
+            assert reason[field].strip(), f"{reason['key']}.{field} is empty"
+
+
+def test_band_thresholds_are_integers_with_some_signs_below_strong_signs():
+    for reason in reasons():
+        some = reason["some_signs_from"]
+        strong = reason["strong_signs_from"]
+        assert has_type(some, int) and has_type(strong, int), reason["key"]
+        assert 1 <= some < strong <= 100, reason["key"]
+
+
+def test_reason_summaries_are_at_most_160_characters():
+    for reason in reasons():
+        assert len(reason["summary"]) <= 160, reason["key"]
+
+
+def test_every_reason_has_at_least_five_statements():
+    for reason in reasons():
+        assert len(reason["statements"]) >= 5, reason["key"]
+
+
+def test_every_reason_has_at_least_two_reverse_keyed_statements():
+    for reason in reasons():
+        reverse = [s for s in reason["statements"] if s["direction"] == "reverse"]
+        assert len(reverse) >= 2, reason["key"]
+
+
+def test_every_reason_has_at_least_two_forward_keyed_statements():
+    for reason in reasons():
+        forward = [s for s in reason["statements"] if s["direction"] == "forward"]
+        assert len(forward) >= 2, reason["key"]
+
+
+def test_every_statement_has_every_required_field_with_the_right_type():
+    for statement in all_statements():
+        for field, expected in STATEMENT_FIELDS.items():
+            assert field in statement, f"{statement.get('key')} is missing {field!r}"
+            assert has_type(statement[field], expected), f"{statement.get('key')}.{field} is not {expected.__name__}"
+
+
+def test_statement_directions_are_only_forward_or_reverse():
+    for statement in all_statements():
+        assert statement["direction"] in {"forward", "reverse"}, statement["key"]
+
+
+def test_statement_weights_are_integers_from_one_to_three():
+    for statement in all_statements():
+        weight = statement["weight"]
+        assert has_type(weight, int), statement["key"]
+        assert 1 <= weight <= 3, statement["key"]
+
+
+def test_statement_keys_are_unique_across_the_whole_file():
+    keys = [statement["key"] for statement in all_statements()]
+    duplicates = sorted({key for key in keys if keys.count(key) > 1})
+    assert not duplicates, duplicates
+
+
+def test_reason_and_statement_keys_are_slug_shaped():
+    for reason in reasons():
+        assert SLUG_RE.match(reason["key"]), reason["key"]
+        for statement in reason["statements"]:
+            assert SLUG_RE.match(statement["key"]), statement["key"]
+
+
+def test_reason_orders_are_unique_and_consecutive_from_one():
+    orders = sorted(reason["order"] for reason in reasons())
+    assert orders == list(range(1, len(orders) + 1))
+
+
+def test_statement_orders_are_unique_and_consecutive_from_one_within_each_reason():
+    for reason in reasons():
+        orders = sorted(statement["order"] for statement in reason["statements"])
+        assert orders == list(range(1, len(orders) + 1)), reason["key"]
+
+
+def test_statement_texts_are_non_empty_and_end_with_a_period():
+    for statement in all_statements():
+        text = statement["text"]
+        assert text.strip(), statement["key"]
+        assert text == text.strip(), statement["key"]
+        assert text.endswith("."), statement["key"]
+
+
+def test_statement_texts_are_at_most_200_characters():
+    for statement in all_statements():
+        assert len(statement["text"]) <= 200, statement["key"]
+
+
+def test_no_two_statements_share_the_same_text():
+    seen = {}
+    for statement in all_statements():
+        normalised = " ".join(statement["text"].lower().split())
+        assert normalised not in seen, f"{statement['key']} repeats {seen.get(normalised)}"
+        seen[normalised] = statement["key"]
+
+
+def test_no_text_contains_chinese_characters():
+    offending = [text for text in all_strings(load_content()) if CJK_RE.search(text)]
+    assert not offending, offending[:3]
