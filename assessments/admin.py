@@ -181,4 +181,3 @@ class SubmissionAdmin(admin.ModelAdmin):
                 [value.isoformat() if isinstance(value, datetime) else value for value in row]
             )
         return response
-

@@ -198,7 +198,10 @@ class Question(models.Model):
         help_text="Inactive statements are no longer asked; earlier answers to them are kept.",
     )
     help_text = models.CharField(
-        "help text", max_length=200, blank=True, help_text="Optional note shown under the statement."
+        "help text",
+        max_length=200,
+        blank=True,
+        help_text="Optional note shown under the statement.",
     )
 
     objects = QuestionQuerySet.as_manager()
@@ -207,7 +210,9 @@ class Question(models.Model):
         ordering = ["category", "order", "pk"]
         verbose_name = "statement"
         constraints = [
-            models.UniqueConstraint(fields=["category", "key"], name="statement_key_unique_in_reason"),
+            models.UniqueConstraint(
+                fields=["category", "key"], name="statement_key_unique_in_reason"
+            ),
             models.CheckConstraint(
                 condition=Q(weight__gte=1) & Q(weight__lte=5), name="statement_weight_1_to_5"
             ),
@@ -276,9 +281,7 @@ class Submission(models.Model):
 
     def answer_values(self) -> dict[int, int]:
         """Return {question id: value} for every answer to a statement that still exists."""
-        return dict(
-            self.answers.filter(question__isnull=False).values_list("question_id", "value")
-        )
+        return dict(self.answers.filter(question__isnull=False).values_list("question_id", "value"))
 
     @staticmethod
     def first_open_step(steps: list[Step], values: dict[int, int]) -> Step | None:
@@ -323,7 +326,13 @@ class Submission(models.Model):
                 update_conflicts=True,
                 unique_fields=["submission", "question"],
                 update_fields=[
-                    "reason", "statement", "direction", "weight", "order", "value", "answered_at"
+                    "reason",
+                    "statement",
+                    "direction",
+                    "weight",
+                    "order",
+                    "value",
+                    "answered_at",
                 ],
             )
 
@@ -443,7 +452,9 @@ class Answer(models.Model):
             models.UniqueConstraint(
                 fields=["submission", "question"], name="one_answer_per_statement_per_submission"
             ),
-            models.CheckConstraint(condition=Q(value__gte=1) & Q(value__lte=5), name="answer_1_to_5"),
+            models.CheckConstraint(
+                condition=Q(value__gte=1) & Q(value__lte=5), name="answer_1_to_5"
+            ),
         ]
 
     def __str__(self) -> str:

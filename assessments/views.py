@@ -186,20 +186,23 @@ def step(request: HttpRequest, submission_id: uuid.UUID, number: int) -> HttpRes
 
     form = StepForm(request.POST, questions=current.questions, initial=initial)
     valid = form.is_valid()
+    # Whatever was validly answered is kept, even when the step is not complete,
+    # so that going Back or leaving the page never loses an answer.
+    submission.save_step(current, form.answers())
     if request.POST.get("action") == "back":
-        submission.save_step(current, form.answers())
         if number == 1:
             return redirect("assessments:landing")
         return redirect(step_url(submission, number - 1))
     if not valid:
         return render_step(request, submission, steps, current, form)
-    submission.save_step(current, form.answers())
     if number < len(steps):
         return redirect(step_url(submission, number + 1))
     if submission.complete():
         request.session.pop(CURRENT_SUBMISSION, None)
         return redirect(submission)
-    messages.warning(request, "A few statements still need an answer before your results are ready.")
+    messages.warning(
+        request, "A few statements still need an answer before your results are ready."
+    )
     return redirect("assessments:resume", submission.pk)
 
 

@@ -9,10 +9,7 @@ import re
 from pathlib import Path
 
 CONTENT_PATH = (
-    Path(__file__).resolve().parent.parent
-    / "assessments"
-    / "content"
-    / "ml_engineering_fit.json"
+    Path(__file__).resolve().parent.parent / "assessments" / "content" / "ml_engineering_fit.json"
 )
 
 EXPECTED_REASON_KEYS = [
@@ -105,7 +102,9 @@ def test_questionnaire_has_every_required_field_with_the_right_type():
     questionnaire = load_content()["questionnaire"]
     for field, expected in QUESTIONNAIRE_FIELDS.items():
         assert field in questionnaire, f"questionnaire is missing {field!r}"
-        assert has_type(questionnaire[field], expected), f"questionnaire.{field} is not {expected.__name__}"
+        assert has_type(questionnaire[field], expected), (
+            f"questionnaire.{field} is not {expected.__name__}"
+        )
 
 
 def test_questionnaire_slug_title_and_intro_are_filled_in():
@@ -125,7 +124,9 @@ def test_every_reason_has_every_required_field_with_the_right_type():
     for reason in reasons():
         for field, expected in REASON_FIELDS.items():
             assert field in reason, f"{reason.get('key')} is missing {field!r}"
-            assert has_type(reason[field], expected), f"{reason.get('key')}.{field} is not {expected.__name__}"
+            assert has_type(reason[field], expected), (
+                f"{reason.get('key')}.{field} is not {expected.__name__}"
+            )
 
 
 def test_every_reason_has_non_empty_title_summary_explanation_and_advice():
@@ -168,7 +169,9 @@ def test_every_statement_has_every_required_field_with_the_right_type():
     for statement in all_statements():
         for field, expected in STATEMENT_FIELDS.items():
             assert field in statement, f"{statement.get('key')} is missing {field!r}"
-            assert has_type(statement[field], expected), f"{statement.get('key')}.{field} is not {expected.__name__}"
+            assert has_type(statement[field], expected), (
+                f"{statement.get('key')}.{field} is not {expected.__name__}"
+            )
 
 
 def test_statement_directions_are_only_forward_or_reverse():

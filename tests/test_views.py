@@ -1,0 +1,492 @@
+"""The respondent's journey through the views, including every bad input we could think of."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from assessments.models import Answer, Question, Questionnaire, ReasonCategory, Submission
+
+from .conftest import answer_step, complete, start, step_data, step_url
+
+
+def text(response) -> str:
+    """Return the page's visible text with tags removed and whitespace collapsed."""
+    html = response.content.decode()
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("&#x27;", "'").strip()
+
+
+def stored(submission: Submission) -> dict[int, int]:
+    return dict(Answer.objects.filter(submission=submission).values_list("question_id", "value"))
+
+
+def questions_of(submission: Submission, number: int) -> list[Question]:
+    return submission.questionnaire.steps()[number - 1].questions
+
+
+# -- Landing page and start ----------------------------------------------------------
+
+
+def test_the_landing_page_explains_what_this_is_and_how_long_it_takes(respondent, questionnaire):
+    page = text(respondent.get(reverse("assessments:landing")))
+    assert "Is machine-learning engineering for you?" in page
+    assert "About 5 minutes" in page
+    assert "30 statements on 5 short pages" in page
+    assert "No account, no name, no email" in page
+    for title in [
+        "Constant learning",
+        "Perseverance",
+        "Change and rework",
+        "Stakeholder management",
+        "Little ML",
+    ]:
+        assert title in page
+    assert "Start the questionnaire" in page
+
+
+def test_the_landing_page_offers_to_continue_a_questionnaire_in_progress(respondent, submission):
+    page = text(respondent.get(reverse("assessments:landing")))
+    assert "You have a questionnaire in progress" in page
+    assert "Continue where I stopped" in page
+
+
+def test_another_browser_is_not_offered_someone_elses_questionnaire(other_browser, submission):
+    page = text(other_browser.get(reverse("assessments:landing")))
+    assert "Continue where I stopped" not in page
+    assert "Start the questionnaire" in page
+
+
+def test_the_landing_page_says_so_when_nothing_is_published(respondent, questionnaire):
+    Questionnaire.objects.update(published=False)
+    response = respondent.get(reverse("assessments:landing"))
+    assert response.status_code == 503
+    assert "The questionnaire is not open right now" in text(response)
+
+
+def test_starting_creates_a_submission_owned_by_this_browser(respondent, questionnaire):
+    response = respondent.post(reverse("assessments:start"))
+    submission = Submission.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == step_url(submission, 1)
+    assert submission.questionnaire == questionnaire
+    assert submission.is_owned_by(respondent.session["mlfit_owner_token"])
+    assert not submission.is_complete
+
+
+def test_starting_needs_a_post(respondent, questionnaire):
+    response = respondent.get(reverse("assessments:start"))
+    assert response.status_code == 405
+    assert not Submission.objects.exists()
+
+
+def test_starting_without_a_published_questionnaire_creates_nothing(respondent, questionnaire):
+    Questionnaire.objects.update(published=False)
+    response = respondent.post(reverse("assessments:start"))
+    assert response.status_code == 503
+    assert not Submission.objects.exists()
+
+
+def test_a_post_without_a_csrf_token_is_refused_with_a_clear_page(questionnaire):
+    browser = Client(enforce_csrf_checks=True)
+    response = browser.post(reverse("assessments:start"))
+    assert response.status_code == 403
+    assert "Your page had expired" in text(response)
+    assert not Submission.objects.exists()
+
+
+# -- A step: showing it ------------------------------------------------------------------
+
+
+def test_a_step_shows_its_number_progress_and_every_statement_as_a_scale(respondent, submission):
+    response = respondent.get(step_url(submission, 1))
+    page = text(response)
+    html = response.content.decode()
+    assert "Step 1 of 5" in page
+    assert "Constant learning" in page
+    assert re.search(r'<progress[^>]*max="5"[^>]*value="1"', html)
+    for question in questions_of(submission, 1):
+        assert question.statement in page
+        assert html.count(f'name="q{question.pk}"') == 5
+    assert html.count("<fieldset") == 6
+    assert html.count("<legend") == 6
+    for label in [
+        "Strongly disagree",
+        "Disagree",
+        "Neither agree nor disagree",
+        "Agree",
+        "Strongly agree",
+    ]:
+        assert page.count(label) >= 6
+
+
+def test_a_reloaded_step_shows_the_answers_already_saved(respondent, submission):
+    answer_step(respondent, submission, 1, 2)
+    html = respondent.get(step_url(submission, 1)).content.decode()
+    for question in questions_of(submission, 1):
+        assert re.search(rf'name="q{question.pk}" value="2"[^>]*checked', html)
+        assert not re.search(rf'name="q{question.pk}" value="4"[^>]*checked', html)
+
+
+def test_a_later_step_cannot_be_skipped_to(respondent, submission):
+    answer_step(respondent, submission, 1)
+    response = respondent.get(step_url(submission, 4))
+    assert response.status_code == 302
+    assert response["Location"] == step_url(submission, 2)
+
+
+@pytest.mark.parametrize("number", [0, 6, 99])
+def test_a_step_that_does_not_exist_is_a_clear_404(respondent, submission, number):
+    response = respondent.get(step_url(submission, number))
+    assert response.status_code == 404
+    assert "There is no such step" in text(response)
+
+
+def test_an_unknown_submission_is_a_404(respondent, questionnaire):
+    response = respondent.get("/s/00000000-0000-4000-8000-000000000000/step/1/")
+    assert response.status_code == 404
+    assert "This page does not exist" in text(response)
+
+
+def test_a_malformed_submission_id_is_a_404(respondent, questionnaire):
+    assert respondent.get("/s/not-a-uuid/step/1/").status_code == 404
+
+
+def test_another_browser_cannot_open_a_step(other_browser, submission):
+    response = other_browser.get(step_url(submission, 1))
+    assert response.status_code == 403
+    assert "This questionnaire belongs to another browser" in text(response)
+
+
+def test_a_finished_submission_sends_its_steps_to_the_results(respondent, completed_submission):
+    response = respondent.get(step_url(completed_submission, 2))
+    assert response.status_code == 302
+    assert response["Location"] == completed_submission.get_absolute_url()
+
+
+# -- A step: posting it ------------------------------------------------------------------
+
+
+def test_next_saves_the_step_with_a_snapshot_and_moves_on(respondent, submission):
+    response = answer_step(respondent, submission, 1, 4)
+    assert response.status_code == 302
+    assert response["Location"] == step_url(submission, 2)
+    answers = Answer.objects.filter(submission=submission)
+    assert answers.count() == 6
+    for answer in answers.select_related("question"):
+        assert answer.value == 4
+        assert answer.statement == answer.question.statement
+        assert answer.direction == answer.question.direction
+        assert answer.weight == answer.question.weight
+        assert answer.reason.title == "Constant learning"
+
+
+def test_an_unanswered_statement_is_named_and_other_answers_stay_selected(respondent, submission):
+    first, missing, *rest = questions_of(submission, 1)
+    data = step_data(submission, 1, 5)
+    del data[f"q{missing.pk}"]
+    response = respondent.post(step_url(submission, 1), data)
+    html = response.content.decode()
+    page = text(response)
+    assert response.status_code == 200
+    assert "1 statement still needs an answer" in page
+    block = html[html.index(f'id="fs-id_q{missing.pk}"') :]
+    block = block[: block.index("</fieldset>")]
+    assert "Please choose an answer for this statement." in block
+    for question in [first, *rest]:
+        assert re.search(rf'name="q{question.pk}" value="5"[^>]*checked', html)
+    # What was answered is already kept; the step is not complete, so it stays open.
+    assert stored(submission) == {q.pk: 5 for q in [first, *rest]}
+    assert respondent.get(reverse("assessments:resume", args=[submission.pk]))[
+        "Location"
+    ] == step_url(submission, 1)
+
+
+def test_an_empty_post_changes_nothing_and_names_every_statement(respondent, submission):
+    answer_step(respondent, submission, 1, 2)
+    response = respondent.post(step_url(submission, 1), {"action": "next"})
+    assert "6 statements still need an answer" in text(response)
+    assert set(stored(submission).values()) == {2}
+
+
+@pytest.mark.parametrize("bad", ["0", "6", "-1", "3.0", "abc", "", " 3", "1e1", "٣", "3" * 5000])
+def test_a_value_outside_the_scale_is_an_error_and_keeps_the_stored_answer(
+    respondent, submission, bad
+):
+    answer_step(respondent, submission, 1, 2)
+    target = questions_of(submission, 1)[0]
+    data = step_data(submission, 1, 2, **{f"q{target.pk}": bad})
+    response = respondent.post(step_url(submission, 1), data)
+    assert response.status_code == 200
+    assert "statement still needs an answer" in text(response)
+    assert stored(submission)[target.pk] == 2
+    assert len(stored(submission)) == 6
+
+
+def test_a_value_sent_twice_for_one_statement_uses_one_of_them_and_stores_one_answer(
+    respondent, submission
+):
+    target = questions_of(submission, 1)[0]
+    data = step_data(submission, 1, 3)
+    data[f"q{target.pk}"] = ["1", "5"]
+    respondent.post(step_url(submission, 1), data)
+    assert Answer.objects.filter(submission=submission, question=target).count() == 1
+    assert stored(submission)[target.pk] in {1, 5}
+
+
+def test_unknown_and_other_steps_question_ids_are_ignored(respondent, submission):
+    other_step = questions_of(submission, 2)
+    data = step_data(submission, 1, 3, q999999="5", q0="1", qabc="2")
+    data.update({f"q{q.pk}": "5" for q in other_step})
+    response = respondent.post(step_url(submission, 1), data)
+    assert response.status_code == 302
+    assert set(stored(submission)) == {q.pk for q in questions_of(submission, 1)}
+
+
+def test_posting_to_a_later_step_saves_nothing(respondent, submission):
+    response = respondent.post(step_url(submission, 3), step_data(submission, 3, 5))
+    assert response.status_code == 302
+    assert response["Location"] == step_url(submission, 1)
+    assert stored(submission) == {}
+
+
+def test_another_browser_cannot_change_answers(respondent, other_browser, submission):
+    answer_step(respondent, submission, 1, 2)
+    response = other_browser.post(step_url(submission, 1), step_data(submission, 1, 5))
+    assert response.status_code == 403
+    assert set(stored(submission).values()) == {2}
+
+
+def test_a_post_to_an_unknown_submission_is_a_404(respondent, questionnaire):
+    response = respondent.post("/s/00000000-0000-4000-8000-000000000000/step/1/", {"q1": "3"})
+    assert response.status_code == 404
+    assert not Answer.objects.exists()
+
+
+def test_a_finished_submission_cannot_be_changed(respondent, completed_submission):
+    before = stored(completed_submission)
+    response = respondent.post(
+        step_url(completed_submission, 1), step_data(completed_submission, 1, 1)
+    )
+    assert response.status_code == 409
+    assert "This questionnaire is already finished" in text(response)
+    assert stored(completed_submission) == before
+
+
+@pytest.mark.parametrize("method", ["put", "patch", "delete"])
+def test_other_methods_are_not_allowed_on_a_step(respondent, submission, method):
+    response = getattr(respondent, method)(step_url(submission, 1))
+    assert response.status_code == 405
+
+
+def test_back_keeps_the_answers_given_and_goes_to_the_previous_step(respondent, submission):
+    answer_step(respondent, submission, 1, 4)
+    partial = questions_of(submission, 2)[:2]
+    data = {f"q{q.pk}": "1" for q in partial} | {"action": "back"}
+    response = respondent.post(step_url(submission, 2), data)
+    assert response["Location"] == step_url(submission, 1)
+    assert all(stored(submission)[q.pk] == 1 for q in partial)
+    html = respondent.get(step_url(submission, 2)).content.decode()
+    assert re.search(rf'name="q{partial[0].pk}" value="1"[^>]*checked', html)
+
+
+def test_back_on_the_first_step_returns_to_the_landing_page(respondent, submission):
+    response = respondent.post(step_url(submission, 1), {"action": "back"})
+    assert response["Location"] == reverse("assessments:landing")
+
+
+def test_the_last_step_completes_the_submission_and_shows_results(respondent, submission):
+    for number in range(1, 5):
+        answer_step(respondent, submission, number, 3)
+    response = answer_step(respondent, submission, 5, 3)
+    submission.refresh_from_db()
+    assert submission.is_complete
+    assert response["Location"] == submission.get_absolute_url()
+    assert len(stored(submission)) == 30
+    assert "Continue where I stopped" not in text(respondent.get(reverse("assessments:landing")))
+
+
+def test_resuming_goes_to_the_first_unanswered_step(respondent, submission):
+    answer_step(respondent, submission, 1)
+    answer_step(respondent, submission, 2)
+    response = respondent.get(reverse("assessments:resume", args=[submission.pk]))
+    assert response["Location"] == step_url(submission, 3)
+
+
+def test_a_statement_added_after_answering_reopens_its_step(respondent, submission):
+    for number in range(1, 4):
+        answer_step(respondent, submission, number)
+    reason = ReasonCategory.objects.get(key="constant-learning")
+    added = Question.objects.create(category=reason, order=99, statement="A statement added later.")
+    response = respondent.get(reverse("assessments:resume", args=[submission.pk]))
+    assert response["Location"] == step_url(submission, 1)
+    page = text(respondent.get(response["Location"]))
+    assert added.statement in page
+
+
+def test_another_browser_cannot_resume(other_browser, submission):
+    response = other_browser.get(reverse("assessments:resume", args=[submission.pk]))
+    assert response.status_code == 403
+
+
+# -- Results ------------------------------------------------------------------------------
+
+
+def pattern_values(questionnaire: Questionnaire) -> dict[int, int]:
+    """Point hard at stakeholder management, a little at perseverance, nowhere else."""
+    values = {}
+    for step in questionnaire.steps():
+        for q in step.questions:
+            leans = {"stakeholder-management": 5, "perseverance": 4}.get(step.category.key)
+            if leans is None:
+                values[q.pk] = 1 if q.direction == "forward" else 5
+            else:
+                values[q.pk] = leans if q.direction == "forward" else 6 - leans
+    return values
+
+
+def test_the_results_explain_each_reason_with_the_persons_own_answers(respondent, submission):
+    complete(respondent, submission, pattern_values(submission.questionnaire))
+    page = text(respondent.get(submission.get_absolute_url()))
+    assert "Your results" in page
+    summary = page[page.index("In short") :]
+    assert summary.index("Stakeholder management") < summary.index("Perseverance")
+    assert "Stakeholder management (strong signs, 100/100)" in page
+    assert "Perseverance (strong signs, 75/100)" in page
+    assert "Constant learning 0/100 · Little sign" in page
+    stakeholder = ReasonCategory.objects.get(key="stakeholder-management")
+    strongest = stakeholder.questions.filter(weight=2).order_by("order").first()
+    assert f"{strongest.statement} Your answer: " in page
+    assert stakeholder.why_it_matters[:60] in page
+    assert stakeholder.advice[:60] in page
+    assert "None of the answers on this page leaned this way." in page
+
+
+def test_results_without_any_notable_reason_say_so_gently(respondent, submission):
+    values = {
+        q.pk: 1 if q.direction == "forward" else 5
+        for step in submission.questionnaire.steps()
+        for q in step.questions
+    }
+    complete(respondent, submission, values)
+    page = text(respondent.get(submission.get_absolute_url()))
+    assert "None of the five reasons stood out in these answers." in page
+
+
+def test_results_offer_their_link_and_a_way_to_start_again(respondent, completed_submission):
+    response = respondent.get(completed_submission.get_absolute_url())
+    html = response.content.decode()
+    assert f'value="http://testserver/results/{completed_submission.pk}/"' in html
+    assert "Start again" in text(response)
+    respondent.post(reverse("assessments:start"))
+    assert Submission.objects.count() == 2
+    assert Submission.objects.in_progress().count() == 1
+
+
+def test_another_browser_can_read_finished_results_but_not_change_them(
+    other_browser, completed_submission
+):
+    response = other_browser.get(completed_submission.get_absolute_url())
+    assert response.status_code == 200
+    assert "Results of a completed questionnaire" in text(response)
+    change = other_browser.post(
+        step_url(completed_submission, 1), step_data(completed_submission, 1, 1)
+    )
+    assert change.status_code == 403
+
+
+def test_results_are_read_only(respondent, completed_submission):
+    response = respondent.post(completed_submission.get_absolute_url(), {"q1": "1"})
+    assert response.status_code == 405
+
+
+def test_unfinished_results_send_the_owner_back_to_the_questionnaire(respondent, submission):
+    response = respondent.get(submission.get_absolute_url())
+    assert response["Location"] == reverse("assessments:resume", args=[submission.pk])
+
+
+def test_unfinished_results_are_not_shown_to_another_browser(other_browser, submission):
+    response = other_browser.get(submission.get_absolute_url())
+    assert response.status_code == 404
+    assert "These results are not ready" in text(response)
+
+
+def test_old_results_stay_the_same_after_the_questionnaire_is_edited(respondent, submission):
+    complete(respondent, submission, pattern_values(submission.questionnaire))
+    before = text(respondent.get(submission.get_absolute_url()))
+    reason = ReasonCategory.objects.get(key="stakeholder-management")
+    reason.title = "Talking to people"
+    reason.advice = "Completely new advice."
+    reason.strong_signs_from = 100
+    reason.save()
+    question = reason.questions.first()
+    question.statement = "An edited statement."
+    question.direction = "reverse"
+    question.weight = 5
+    question.save()
+    reason.questions.last().delete()
+    ReasonCategory.objects.get(key="little-ml").delete()
+    after = text(respondent.get(submission.get_absolute_url()))
+    assert after == before
+
+
+def test_a_new_respondent_sees_an_edited_statement(respondent, other_browser, completed_submission):
+    question = Question.objects.get(key=questions_of(completed_submission, 1)[0].key)
+    question.statement = "A freshly edited statement."
+    question.save()
+    fresh = start(other_browser)
+    assert "A freshly edited statement." in text(other_browser.get(step_url(fresh, 1)))
+
+
+# -- Query counts -------------------------------------------------------------------------
+
+
+def grow(questionnaire: Questionnaire, extra: int, from_step: int = 1) -> None:
+    for reason in questionnaire.reasons.filter(order__gte=from_step):
+        Question.objects.bulk_create(
+            Question(category=reason, key=f"extra-{n}", order=100 + n, statement=f"Extra {n}.")
+            for n in range(extra)
+        )
+
+
+def count_queries(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_the_step_page_needs_few_queries_however_many_statements(
+    respondent, submission, django_assert_max_num_queries
+):
+    answer_step(respondent, submission, 1)
+    with django_assert_max_num_queries(6):
+        respondent.get(step_url(submission, 2))
+    small = count_queries(respondent, step_url(submission, 2))
+    grow(submission.questionnaire, 20, from_step=2)
+    assert count_queries(respondent, step_url(submission, 2)) == small
+
+
+def test_the_results_page_needs_few_queries_however_many_statements(
+    respondent, questionnaire, django_assert_max_num_queries
+):
+    small = start(respondent)
+    complete(respondent, small, 3)
+    grow(questionnaire, 20)
+    large = start(respondent)
+    complete(respondent, large, 3)
+    with django_assert_max_num_queries(5):
+        respondent.get(large.get_absolute_url())
+    assert count_queries(respondent, small.get_absolute_url()) == count_queries(
+        respondent, large.get_absolute_url()
+    )
+
+
+def test_the_landing_page_needs_few_queries(respondent, submission, django_assert_max_num_queries):
+    with django_assert_max_num_queries(5):
+        respondent.get(reverse("assessments:landing"))
