@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .forms import StepForm
-from .models import Questionnaire, Submission, owner_key_for
+from .models import Questionnaire, Step, Submission, owner_key_for
 
 OWNER_TOKEN = "mlfit_owner_token"
 CURRENT_SUBMISSION = "mlfit_current_submission"
@@ -164,6 +164,10 @@ def step(request: HttpRequest, submission_id: uuid.UUID, number: int) -> HttpRes
             "or start again from the home page.",
         )
     steps = submission.questionnaire.steps()
+    if request.method == "POST" and "reason" in request.POST:
+        shown = shown_step(request.POST["reason"], steps)
+        if shown is None or shown.number != number:
+            return questionnaire_changed(request, submission, shown)
     if not 1 <= number <= len(steps):
         return problem(
             request,
@@ -178,13 +182,19 @@ def step(request: HttpRequest, submission_id: uuid.UUID, number: int) -> HttpRes
         # Steps are answered in order; send the person to the first gap.
         messages.info(request, "Please answer this step first.")
         return redirect(step_url(submission, open_step.number))
+    if request.method == "POST":
+        return post_step(request, submission, steps, number)
+    form = StepForm(questions=current.questions, initial=initial_values(current, values))
+    return render_step(request, submission, steps, current, form)
 
-    initial = {StepForm.field_name(q): values[q.pk] for q in current.questions if q.pk in values}
-    if request.method == "GET":
-        form = StepForm(questions=current.questions, initial=initial)
-        return render_step(request, submission, steps, current, form)
 
-    form = StepForm(request.POST, questions=current.questions, initial=initial)
+def post_step(request: HttpRequest, submission: Submission, steps: list, number: int):
+    """Save a posted step, Next or Back, then go where the person asked to go."""
+    current = steps[number - 1]
+    values = submission.answer_values()
+    form = StepForm(
+        request.POST, questions=current.questions, initial=initial_values(current, values)
+    )
     valid = form.is_valid()
     # Whatever was validly answered is kept, even when the step is not complete,
     # so that going Back or leaving the page never loses an answer.
@@ -204,6 +214,34 @@ def step(request: HttpRequest, submission_id: uuid.UUID, number: int) -> HttpRes
         request, "A few statements still need an answer before your results are ready."
     )
     return redirect("assessments:resume", submission.pk)
+
+
+def shown_step(reason_id: str, steps: list[Step]) -> Step | None:
+    """Return the step of the reason a posted page showed, or None if it is no longer asked."""
+    return next((step for step in steps if str(step.category.pk) == reason_id), None)
+
+
+def questionnaire_changed(request, submission: Submission, shown: Step | None) -> HttpResponse:
+    """Keep what was answered on a page an admin changed meanwhile, and say so.
+
+    Reasons may have been reordered, or a reason's statements deactivated,
+    between the page being shown and posted: the answers still go to the
+    reason the person saw.
+    """
+    if shown is not None:
+        form = StepForm(request.POST, questions=shown.questions)
+        form.is_valid()
+        submission.save_step(shown, form.answers())
+    messages.warning(
+        request,
+        "The questionnaire was updated while you were answering. Your answers are saved; "
+        "please check this page and carry on.",
+    )
+    return redirect("assessments:resume", submission.pk)
+
+
+def initial_values(current: Step, values: dict[int, int]) -> dict[str, int]:
+    return {StepForm.field_name(q): values[q.pk] for q in current.questions if q.pk in values}
 
 
 def render_step(request, submission, steps, current, form) -> HttpResponse:
