@@ -25,12 +25,16 @@ class Command(BaseCommand):
         if days < 1:
             raise CommandError("--days must be at least 1.")
         cutoff = timezone.now() - timedelta(days=days)
-        stale = Submission.objects.in_progress().filter(started_at__lt=cutoff).order_by("started_at")
+        stale = (
+            Submission.objects.in_progress().filter(started_at__lt=cutoff).order_by("started_at")
+        )
         if dry_run:
             count = 0
             for submission in stale.iterator():
                 count += 1
-                self.stdout.write(f"{submission.pk}  started {submission.started_at:%Y-%m-%d %H:%M}")
+                self.stdout.write(
+                    f"{submission.pk}  started {submission.started_at:%Y-%m-%d %H:%M}"
+                )
             self.stdout.write(
                 f"Would delete {count} unfinished submission{'s' if count != 1 else ''} "
                 f"started before {cutoff:%Y-%m-%d %H:%M} UTC."
