@@ -95,26 +95,34 @@ def import_document(document: Any, *, update: bool = False) -> tuple[Questionnai
         raise ContentError("questionnaire: reasons must be a non-empty list.")
 
     existing = Questionnaire.objects.filter(slug=data["slug"]).first()
-    if existing is not None and not update:
-        return existing, False
-
     with transaction.atomic():
-        questionnaire = existing or Questionnaire(slug=data["slug"])
-        for field in QUESTIONNAIRE_FIELDS:
-            setattr(questionnaire, field, data[field])
-        _validated(questionnaire, "questionnaire", exclude=["slug"] if existing else None)
-        questionnaire.save()
-
-        reason_keys = []
-        for index, reason_data in enumerate(data["reasons"], start=1):
-            where = f"reason {index}"
-            _require(reason_data, (*REASON_FIELDS, "statements"), where)
-            reason_keys.append(reason_data["key"])
-            _import_reason(questionnaire, reason_data, where)
-        if len(set(reason_keys)) != len(reason_keys):
-            raise ContentError("questionnaire: reason keys must be unique.")
-        questionnaire.reasons.exclude(key__in=reason_keys).delete()
+        questionnaire = _write(existing, data)
+        if existing is not None and not update:
+            # The whole file is still checked, so a broken file never passes
+            # unnoticed; then nothing it wrote is kept.
+            transaction.set_rollback(True)
+    if existing is not None and not update:
+        return Questionnaire.objects.get(pk=existing.pk), False
     return questionnaire, True
+
+
+def _write(existing: Questionnaire | None, data: dict) -> Questionnaire:
+    questionnaire = existing or Questionnaire(slug=data["slug"])
+    for field in QUESTIONNAIRE_FIELDS:
+        setattr(questionnaire, field, data[field])
+    _validated(questionnaire, "questionnaire", exclude=["slug"] if existing else None)
+    questionnaire.save()
+
+    reason_keys = []
+    for index, reason_data in enumerate(data["reasons"], start=1):
+        where = f"reason {index}"
+        _require(reason_data, (*REASON_FIELDS, "statements"), where)
+        reason_keys.append(reason_data["key"])
+        _import_reason(questionnaire, reason_data, where)
+    if len(set(reason_keys)) != len(reason_keys):
+        raise ContentError("questionnaire: reason keys must be unique.")
+    questionnaire.reasons.exclude(key__in=reason_keys).delete()
+    return questionnaire
 
 
 def _import_reason(questionnaire: Questionnaire, data: dict, where: str) -> None:

@@ -30,33 +30,47 @@ def submissions_table(submissions: QuerySet[Submission]) -> Iterator[list[Any]]:
         .order_by("started_at", "pk")
     )
 
-    reason_columns: dict[str, tuple[int, str]] = {}
-    statement_columns: dict[Any, tuple[tuple[int, int], str]] = {}
+    # Submissions come oldest first, so each column ends up titled with the
+    # newest wording it was answered under.
+    reason_columns: dict[tuple[int, str], tuple[tuple[int, int], str]] = {}
+    statement_columns: dict[Any, tuple[tuple[int, int, int], str]] = {}
     for submission in submissions:
         for reason in submission.answered_reasons.all():
-            reason_columns.setdefault(reason.key, (reason.order, reason.title))
+            reason_columns[reason_column(submission, reason)] = (
+                (submission.questionnaire_id, reason.order),
+                reason.title,
+            )
             for answer in reason.answers.all():
-                column = answer.question_id or ("gone", reason.key, answer.statement)
-                statement_columns[column] = (
-                    (reason.order, answer.order),
+                statement_columns[statement_column(submission, reason, answer)] = (
+                    (submission.questionnaire_id, reason.order, answer.order),
                     f"{reason.title}: {answer.statement}",
                 )
-    reason_keys = sorted(reason_columns, key=lambda key: reason_columns[key])
+    reason_keys = sorted(reason_columns, key=lambda key: reason_columns[key][0])
     statement_keys = sorted(statement_columns, key=lambda key: statement_columns[key][0])
+    several = len({submission.questionnaire_id for submission in submissions}) > 1
+    slugs = {
+        submission.questionnaire_id: submission.questionnaire.slug for submission in submissions
+    }
+
+    def heading(key: tuple, title: str) -> str:
+        return f"{slugs[key[0]]} {title}" if several else title
 
     yield [
         "submission",
         "questionnaire",
         "started",
         "completed",
-        *(f"score: {reason_columns[key][1]}" for key in reason_keys),
-        *(statement_columns[key][1] for key in statement_keys),
+        *(heading(key, f"score: {reason_columns[key][1]}") for key in reason_keys),
+        *(heading(statement_columns[key][0], statement_columns[key][1]) for key in statement_keys),
     ]
     for submission in submissions:
         reasons = list(submission.answered_reasons.all())
-        scores = {score.key: score.score for score in submission.result(reasons).reasons}
+        scores = {
+            reason_column(submission, score.ref): score.score
+            for score in submission.result(reasons).reasons
+        }
         values = {
-            answer.question_id or ("gone", reason.key, answer.statement): answer.value
+            statement_column(submission, reason, answer): answer.value
             for reason in reasons
             for answer in reason.answers.all()
         }
@@ -68,3 +82,14 @@ def submissions_table(submissions: QuerySet[Submission]) -> Iterator[list[Any]]:
             *(scores.get(key, "") for key in reason_keys),
             *(values.get(key, "") for key in statement_keys),
         ]
+
+
+def reason_column(submission: Submission, reason: AnsweredReason) -> tuple[int, str]:
+    return (submission.questionnaire_id, reason.key)
+
+
+def statement_column(submission: Submission, reason: AnsweredReason, answer: Answer) -> Any:
+    """A statement keeps its column across edits while it exists; after, its words do."""
+    if answer.question_id is not None:
+        return answer.question_id
+    return (submission.questionnaire_id, "gone", reason.key, answer.statement)

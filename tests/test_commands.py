@@ -261,6 +261,22 @@ def test_a_broken_update_is_refused_and_leaves_the_questionnaire_as_it_was(
     assert export_document(Questionnaire.objects.get(slug=SLUG)) == before
 
 
+@pytest.mark.parametrize(("breaks", "message"), BROKEN_FILES)
+def test_a_broken_file_for_a_loaded_questionnaire_is_refused_even_without_update(
+    questionnaire, tmp_path, breaks, message
+):
+    document = broken_copy(slug=SLUG)
+    breaks(document)
+    path = write(tmp_path / "broken.json", document)
+    before = export_document(questionnaire)
+
+    with pytest.raises(CommandError) as error:
+        load(path)
+
+    assert str(error.value).startswith(f"{path}: {message}")
+    assert export_document(Questionnaire.objects.get(slug=SLUG)) == before
+
+
 def test_the_direction_error_names_the_bad_value(questionnaire, tmp_path):
     document = broken_copy()
     break_direction(document)

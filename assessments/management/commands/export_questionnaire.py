@@ -1,5 +1,4 @@
 import json
-import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -27,4 +26,6 @@ class Command(BaseCommand):
             Path(output).write_text(text, encoding="utf-8")
             self.stdout.write(self.style.SUCCESS(f"Wrote {output}."))
         else:
-            sys.stdout.write(text)
+            # Through self.stdout, so call_command(stdout=...) captures it; the text
+            # already ends with its newline.
+            self.stdout.write(text, ending="")
