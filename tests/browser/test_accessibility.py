@@ -1,0 +1,113 @@
+"""Accessibility in Chromium: axe-core on every page, and what axe cannot judge alone."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from .audit import assert_accessible, axe, csp_violations, screenshot
+from .respondent import (
+    SCALE_LABELS,
+    answer_all,
+    mixed_pattern,
+    press,
+    start,
+    statement,
+    visit_every_page,
+)
+
+pytestmark = pytest.mark.browser
+
+
+def test_every_page_has_no_serious_or_critical_axe_violations_at_desktop_size(
+    site, questionnaire, page: Page, second_browser
+):
+    def look(current: Page, name: str) -> None:
+        screenshot(current, name, "desktop")
+        assert_accessible(current, f"{name} (desktop)")
+        assert csp_violations(current) == [], name
+
+    visit_every_page(page, second_browser.new_page(), site, questionnaire, look)
+
+
+def test_the_checkers_notice_problems_planted_in_a_real_page(site, page: Page):
+    """Axe runs despite the site's Content-Security-Policy, and the CSP recorder works."""
+    page.goto(site)
+    assert csp_violations(page) == []
+    page.evaluate(
+        """() => document.querySelector("main").insertAdjacentHTML("beforeend",
+            '<img src="/static/img/favicon.svg"><p style="color: red">Inline style</p>')"""
+    )
+    assert "image-alt" in {violation["id"] for violation in axe(page, "checker-self-check")}
+    page.wait_for_function("() => window.__cspViolations.length > 0")
+    assert csp_violations(page)[0].startswith("style-src-attr blocked inline")
+
+
+def test_each_statement_is_a_fieldset_whose_legend_is_the_statement(
+    site, questionnaire, page: Page
+):
+    start(page, site)
+    for step in questionnaire.steps():
+        fieldsets = page.locator("form fieldset")
+        expect(fieldsets).to_have_count(len(step.questions))
+        for fieldset, question in zip(fieldsets.all(), step.questions, strict=True):
+            expect(fieldset.locator("> legend")).to_have_text(question.statement)
+            # All five answers sit inside the fieldset, each with its own label.
+            radios = fieldset.get_by_role("radio")
+            expect(radios).to_have_count(5)
+            for label in SCALE_LABELS.values():
+                expect(fieldset.get_by_label(label, exact=True)).to_have_count(1)
+        for question in step.questions:
+            statement(page, question.statement).get_by_text("Neither agree nor disagree").click()
+        press(page, "See my results" if step.number == len(questionnaire.steps()) else "Next")
+
+
+def test_clicking_an_answer_label_selects_its_radio_button(site, questionnaire, page: Page):
+    start(page, site)
+    question = questionnaire.steps()[0].questions[0]
+    fieldset = statement(page, question.statement)
+
+    for label in SCALE_LABELS.values():
+        fieldset.locator("label").get_by_text(label, exact=True).click()
+        expect(fieldset.get_by_label(label, exact=True)).to_be_checked()
+
+
+def test_the_progress_bar_is_named_after_the_step_and_the_page_language_is_english(
+    site, questionnaire, page: Page
+):
+    page.goto(site)
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    start(page, site)
+
+    progress = page.get_by_role("progressbar", name="Step 1 of 5")
+    expect(progress).to_be_visible()
+    expect(progress).to_have_attribute("value", "1")
+    expect(progress).to_have_attribute("max", "5")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+
+
+def test_the_results_say_each_band_in_words_so_colour_is_never_the_only_cue(
+    site, questionnaire, page: Page
+):
+    start(page, site)
+    answer_all(page, mixed_pattern(questionnaire))
+
+    expected = {
+        "Perseverance": "Strong signs",
+        "Little ML": "Some signs",
+        "Constant learning": "Little sign",
+        "Change and rework": "Little sign",
+        "Stakeholder management": "Little sign",
+    }
+    overview = page.get_by_role("region", name="In short").get_by_role("listitem")
+    expect(overview).to_have_count(5)
+    for row in overview.all():
+        expect(row.locator(".band-label")).to_have_text(
+            expected[row.get_by_role("link").inner_text()]
+        )
+    for title, band in expected.items():
+        badge = page.get_by_role("region", name=title, exact=True).locator(".band-badge")
+        expect(badge).to_contain_text(band)
+    # The coloured score bars are decoration; the words and numbers carry the meaning.
+    for bar in page.locator(".score-bar").all():
+        expect(bar).to_have_attribute("aria-hidden", "true")
