@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-postgres lint format benchmark clean
+.PHONY: run test test-postgres loadtest benchmark lint format clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,18 @@ test: $(STAMP)
 # The same suite on a throwaway PostgreSQL cluster (needs PostgreSQL's binaries).
 test-postgres: $(STAMP)
 	scripts/with-postgres $(MAKE) test
+
+# 200 simulated respondents, 20 at a time, over HTTP through gunicorn on a
+# throwaway PostgreSQL cluster: no 5xx, every answer stored, latency per page.
+# Add --fault (scripts/with-postgres .venv/bin/python scripts/loadtest.py --fault)
+# to restart PostgreSQL in the middle of the run.
+loadtest: $(STAMP)
+	scripts/with-postgres $(BIN)/python scripts/loadtest.py
+
+# The same run, printing only its figures: throughput, p50/p99 per page, and each
+# page against a static file measured in the same run.
+benchmark: $(STAMP)
+	scripts/with-postgres $(BIN)/python scripts/loadtest.py --quiet
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

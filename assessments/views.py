@@ -30,12 +30,21 @@ def owner_token(request: HttpRequest, *, create: bool = False) -> str | None:
     return token
 
 
-def problem(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
-    """Return a page that says what went wrong and what the person can do next."""
+def problem(
+    request: HttpRequest,
+    status: int,
+    title: str,
+    message: str,
+    next_step: tuple[str, str] | None = None,
+) -> HttpResponse:
+    """Return a page that says what went wrong and what the person can do next.
+
+    `next_step` is an optional (url, label) offered before the home page.
+    """
     return render(
         request,
         "assessments/problem.html",
-        {"title": title, "message": message, "status": status},
+        {"title": title, "message": message, "status": status, "next_step": next_step},
         status=status,
     )
 
@@ -160,8 +169,9 @@ def step(request: HttpRequest, submission_id: uuid.UUID, number: int) -> HttpRes
             request,
             409,
             "This questionnaire is already finished",
-            "Its answers can no longer be changed. You can read your results, "
-            "or start again from the home page.",
+            "Its answers can no longer be changed, and nothing you just sent was saved. "
+            "Your results are ready.",
+            next_step=(submission.get_absolute_url(), "See your results"),
         )
     steps = submission.questionnaire.steps()
     if request.method == "POST" and "reason" in request.POST:

@@ -9,3 +9,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("assessments.urls")),
 ]
+
+handler400 = "mlfit.middleware.bad_request"
+handler500 = "mlfit.middleware.server_error"

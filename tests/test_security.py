@@ -159,6 +159,17 @@ def test_a_database_outage_gives_a_clear_503_page(respondent, questionnaire):
     assert "Traceback" not in page
 
 
+def test_losing_the_database_after_the_view_still_gives_the_503_page(respondent, questionnaire):
+    respondent.raise_request_exception = False
+    with mock.patch(
+        "django.contrib.sessions.backends.db.SessionStore.save",
+        side_effect=OperationalError("server closed the connection unexpectedly"),
+    ):
+        response = respondent.post(reverse("assessments:start"))
+    assert response.status_code == 503
+    assert "The service is briefly unavailable" in text(response)
+
+
 def test_the_error_pages_say_what_happened_and_what_to_do(rf: RequestFactory, db):
     request = rf.get("/")
     assert "Something went wrong on our side" in text(defaults.server_error(request))

@@ -275,6 +275,7 @@ def test_a_finished_submission_cannot_be_changed(respondent, completed_submissio
     )
     assert response.status_code == 409
     assert "This questionnaire is already finished" in text(response)
+    assert f'href="{completed_submission.get_absolute_url()}"' in response.content.decode()
     assert stored(completed_submission) == before
 
 
