@@ -10,6 +10,9 @@ from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from .exports import submissions_table
 from .models import Answer, Question, Questionnaire, ReasonCategory, Submission
@@ -17,7 +20,7 @@ from .models import Answer, Question, Questionnaire, ReasonCategory, Submission
 # -- The questionnaire ----------------------------------------------------------
 
 
-class ReasonInline(admin.TabularInline):
+class ReasonInline(TranslationTabularInline):
     model = ReasonCategory
     fields = ("order", "title", "key", "some_signs_from", "strong_signs_from")
     extra = 0
@@ -26,22 +29,22 @@ class ReasonInline(admin.TabularInline):
 
 
 @admin.register(Questionnaire)
-class QuestionnaireAdmin(admin.ModelAdmin):
+class QuestionnaireAdmin(TranslationAdmin):
     list_display = ("title", "slug", "published", "reason_count", "updated_at")
     list_filter = ("published",)
-    search_fields = ("title", "slug", "intro")
-    prepopulated_fields = {"slug": ("title",)}
+    search_fields = ("title_en", "title_zh_hans", "slug", "intro_en", "intro_zh_hans")
+    prepopulated_fields = {"slug": ("title_en",)}
     inlines = (ReasonInline,)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(reason_count=Count("reasons"))
 
-    @admin.display(description="reasons", ordering="reason_count")
+    @admin.display(description=_("reasons"), ordering="reason_count")
     def reason_count(self, obj: Questionnaire) -> int:
         return obj.reason_count
 
 
-class QuestionInline(admin.TabularInline):
+class QuestionInline(TranslationTabularInline):
     model = Question
     fields = ("order", "statement", "direction", "weight", "active", "help_text", "key")
     extra = 1
@@ -49,7 +52,7 @@ class QuestionInline(admin.TabularInline):
 
 
 @admin.register(ReasonCategory)
-class ReasonCategoryAdmin(admin.ModelAdmin):
+class ReasonCategoryAdmin(TranslationAdmin):
     list_display = (
         "title",
         "questionnaire",
@@ -61,12 +64,12 @@ class ReasonCategoryAdmin(admin.ModelAdmin):
     list_display_links = ("title",)
     list_editable = ("order",)
     list_filter = ("questionnaire",)
-    search_fields = ("title", "summary", "key")
+    search_fields = ("title_en", "title_zh_hans", "summary_en", "summary_zh_hans", "key")
     ordering = ("questionnaire", "order", "pk")
     fieldsets = (
         (None, {"fields": ("questionnaire", "title", "key", "order", "summary")}),
-        ("Explanation on the results page", {"fields": ("why_it_matters", "advice")}),
-        ("Bands", {"fields": ("some_signs_from", "strong_signs_from")}),
+        (_("Explanation on the results page"), {"fields": ("why_it_matters", "advice")}),
+        (_("Bands"), {"fields": ("some_signs_from", "strong_signs_from")}),
     )
     inlines = (QuestionInline,)
 
@@ -78,17 +81,23 @@ class ReasonCategoryAdmin(admin.ModelAdmin):
             .annotate(active_count=Count("questions", filter=Q(questions__active=True)))
         )
 
-    @admin.display(description="active statements", ordering="active_count")
+    @admin.display(description=_("active statements"), ordering="active_count")
     def active_statements(self, obj: ReasonCategory) -> int:
         return obj.active_count
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(TranslationAdmin):
     list_display = ("statement", "category", "order", "direction", "weight", "active")
     list_editable = ("order", "active")
     list_filter = ("category__questionnaire", "category", "direction", "active")
-    search_fields = ("statement", "help_text", "key")
+    search_fields = (
+        "statement_en",
+        "statement_zh_hans",
+        "help_text_en",
+        "help_text_zh_hans",
+        "key",
+    )
     list_select_related = ("category",)
     ordering = ("category__questionnaire", "category__order", "order", "pk")
 
@@ -112,11 +121,11 @@ class AnswerInline(admin.TabularInline):
 
 
 class CompletedFilter(admin.SimpleListFilter):
-    title = "status"
+    title = _("status")
     parameter_name = "status"
 
     def lookups(self, request, model_admin):
-        return (("completed", "Completed"), ("in_progress", "In progress"))
+        return (("completed", _("Completed")), ("in_progress", _("In progress")))
 
     def queryset(self, request, queryset):
         if self.value() == "completed":
@@ -151,18 +160,21 @@ class SubmissionAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
-    @admin.display(description="answers", ordering="answer_count")
+    @admin.display(description=_("answers"), ordering="answer_count")
     def answer_count(self, obj: Submission) -> int:
         return obj.answer_count
 
-    @admin.display(description="scores")
+    @admin.display(description=_("scores"))
     def scores(self, obj: Submission) -> str:
         result = obj.result()
         if not result.reasons:
-            return "No answers yet."
+            return gettext("No answers yet.")
         return format_html(
-            "<table><thead><tr><th>Reason</th><th>Score</th><th>Band</th></tr></thead>"
+            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead>"
             "<tbody>{}</tbody></table>",
+            gettext("Reason"),
+            gettext("Score"),
+            gettext("Band"),
             format_html_join(
                 "",
                 "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
@@ -170,7 +182,7 @@ class SubmissionAdmin(admin.ModelAdmin):
             ),
         )
 
-    @admin.action(description="Export selected submissions as CSV")
+    @admin.action(description=_("Export selected submissions as CSV"))
     def export_csv(self, request, queryset):
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
         response = HttpResponse(content_type="text/csv; charset=utf-8")

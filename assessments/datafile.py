@@ -1,31 +1,36 @@
-"""Read and write the questionnaire data file (JSON, "format": 1).
+"""Read and write the questionnaire data file (JSON, "format": 2).
 
 The file is the source of the default questionnaire, and the export of a
-questionnaire an admin has edited, so both directions use one format.
+questionnaire an admin has edited, so both directions use one format. Every
+text is an object with one entry per language, e.g. {"en": "...",
+"zh-hans": "..."}; English is required, another language may be left out or
+empty, and then falls back to English. Format 1 files, with plain English
+strings, still load.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from modeltranslation.utils import build_localized_fieldname
 
 from .models import Question, Questionnaire, ReasonCategory
 
-FORMAT = 1
-QUESTIONNAIRE_FIELDS = ("slug", "title", "intro", "published")
-REASON_FIELDS = (
-    "key",
-    "order",
-    "title",
-    "summary",
-    "why_it_matters",
-    "advice",
-    "some_signs_from",
-    "strong_signs_from",
-)
-STATEMENT_FIELDS = ("key", "order", "text", "direction", "weight", "active", "help_text")
+FORMAT = 2
+READABLE_FORMATS = (1, 2)
+LANGUAGES = [code for code, _ in settings.LANGUAGES]
+
+# Field names in the file; those in *_TEXTS hold one entry per language.
+QUESTIONNAIRE_FIELDS = ("slug", "published")
+QUESTIONNAIRE_TEXTS = ("title", "intro", "band_little", "band_some", "band_strong")
+REASON_FIELDS = ("key", "order", "some_signs_from", "strong_signs_from")
+REASON_TEXTS = ("title", "summary", "why_it_matters", "advice")
+STATEMENT_FIELDS = ("key", "order", "direction", "weight", "active")
+# The file's "text" is the model's "statement".
+STATEMENT_TEXTS = {"text": "statement", "help_text": "help_text"}
 
 
 class ContentError(ValueError):
@@ -39,18 +44,18 @@ def export_document(questionnaire: Questionnaire) -> dict[str, Any]:
         "format": FORMAT,
         "questionnaire": {
             **{field: getattr(questionnaire, field) for field in QUESTIONNAIRE_FIELDS},
+            **{field: _texts(questionnaire, field) for field in QUESTIONNAIRE_TEXTS},
             "reasons": [
                 {
                     **{field: getattr(reason, field) for field in REASON_FIELDS},
+                    **{field: _texts(reason, field) for field in REASON_TEXTS},
                     "statements": [
                         {
-                            "key": question.key,
-                            "order": question.order,
-                            "text": question.statement,
-                            "direction": question.direction,
-                            "weight": question.weight,
-                            "active": question.active,
-                            "help_text": question.help_text,
+                            **{field: getattr(question, field) for field in STATEMENT_FIELDS},
+                            **{
+                                name: _texts(question, field)
+                                for name, field in STATEMENT_TEXTS.items()
+                            },
                         }
                         for question in reason.questions.all()
                     ],
@@ -59,6 +64,31 @@ def export_document(questionnaire: Questionnaire) -> dict[str, Any]:
             ],
         },
     }
+
+
+def _texts(instance, field: str) -> dict[str, str]:
+    """Return {language: text} for one translated field, "" where a language has none."""
+    return {
+        code: getattr(instance, build_localized_fieldname(field, code)) or "" for code in LANGUAGES
+    }
+
+
+def _set_texts(instance, field: str, value: Any, where: str) -> None:
+    """Set every language of a translated field from the file's value."""
+    if isinstance(value, str):  # format 1: English only
+        value = {"en": value}
+    if not isinstance(value, dict) or not all(isinstance(text, str) for text in value.values()):
+        raise ContentError(f"{where}: {field} must be an object of texts by language.")
+    unknown = sorted(set(value) - set(LANGUAGES))
+    if unknown:
+        raise ContentError(
+            f"{where}: {field} has unknown language {', '.join(unknown)} "
+            f"(known: {', '.join(LANGUAGES)})."
+        )
+    for code in LANGUAGES:
+        # English is the fallback, so it is never missing, only empty.
+        empty = "" if code == settings.MODELTRANSLATION_DEFAULT_LANGUAGE else None
+        setattr(instance, build_localized_fieldname(field, code), value.get(code) or empty)
 
 
 def _require(mapping: Any, fields: tuple[str, ...], where: str) -> None:
@@ -87,10 +117,12 @@ def import_document(document: Any, *, update: bool = False) -> tuple[Questionnai
     deleted (their answers keep their snapshots).
     """
     _require(document, ("format", "questionnaire"), "file")
-    if document["format"] != FORMAT:
-        raise ContentError(f"file: format {document['format']!r} is not supported (expected 1).")
+    if document["format"] not in READABLE_FORMATS:
+        raise ContentError(
+            f"file: format {document['format']!r} is not supported (expected 1 or 2)."
+        )
     data = document["questionnaire"]
-    _require(data, (*QUESTIONNAIRE_FIELDS, "reasons"), "questionnaire")
+    _require(data, (*QUESTIONNAIRE_FIELDS, "title", "intro", "reasons"), "questionnaire")
     if not isinstance(data["reasons"], list) or not data["reasons"]:
         raise ContentError("questionnaire: reasons must be a non-empty list.")
 
@@ -110,13 +142,16 @@ def _write(existing: Questionnaire | None, data: dict) -> Questionnaire:
     questionnaire = existing or Questionnaire(slug=data["slug"])
     for field in QUESTIONNAIRE_FIELDS:
         setattr(questionnaire, field, data[field])
+    for field in QUESTIONNAIRE_TEXTS:
+        if field in data:  # format 1 files have no band words: keep the defaults
+            _set_texts(questionnaire, field, data[field], "questionnaire")
     _validated(questionnaire, "questionnaire", exclude=["slug"] if existing else None)
     questionnaire.save()
 
     reason_keys = []
     for index, reason_data in enumerate(data["reasons"], start=1):
         where = f"reason {index}"
-        _require(reason_data, (*REASON_FIELDS, "statements"), where)
+        _require(reason_data, (*REASON_FIELDS, *REASON_TEXTS, "statements"), where)
         reason_keys.append(reason_data["key"])
         _import_reason(questionnaire, reason_data, where)
     if len(set(reason_keys)) != len(reason_keys):
@@ -131,6 +166,8 @@ def _import_reason(questionnaire: Questionnaire, data: dict, where: str) -> None
     )
     for field in REASON_FIELDS:
         setattr(reason, field, data[field])
+    for field in REASON_TEXTS:
+        _set_texts(reason, field, data[field], where)
     _validated(reason, where)
     reason.save()
 
@@ -140,18 +177,15 @@ def _import_reason(questionnaire: Questionnaire, data: dict, where: str) -> None
     keys = []
     for index, statement in enumerate(statements, start=1):
         statement_where = f"{where}, statement {index}"
-        _require(statement, STATEMENT_FIELDS, statement_where)
+        _require(statement, (*STATEMENT_FIELDS, *STATEMENT_TEXTS), statement_where)
         keys.append(statement["key"])
         question = reason.questions.filter(key=statement["key"]).first() or Question(
             category=reason
         )
-        question.key = statement["key"]
-        question.order = statement["order"]
-        question.statement = statement["text"]
-        question.direction = statement["direction"]
-        question.weight = statement["weight"]
-        question.active = statement["active"]
-        question.help_text = statement["help_text"]
+        for field in STATEMENT_FIELDS:
+            setattr(question, field, statement[field])
+        for name, field in STATEMENT_TEXTS.items():
+            _set_texts(question, field, statement[name], statement_where)
         _validated(question, statement_where)
         question.save()
     if len(set(keys)) != len(keys):

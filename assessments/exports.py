@@ -60,6 +60,7 @@ def submissions_table(submissions: QuerySet[Submission]) -> Iterator[list[Any]]:
         "questionnaire",
         "started",
         "completed",
+        "language",
         *(heading(key, f"score: {reason_columns[key][1]}") for key in reason_keys),
         *(heading(statement_columns[key][0], statement_columns[key][1]) for key in statement_keys),
     ]
@@ -79,6 +80,7 @@ def submissions_table(submissions: QuerySet[Submission]) -> Iterator[list[Any]]:
             submission.questionnaire.slug,
             submission.started_at,
             submission.completed_at or "",
+            submission.language,
             *(scores.get(key, "") for key in reason_keys),
             *(values.get(key, "") for key in statement_keys),
         ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Layout
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from . import scoring
 from .models import Question
@@ -26,8 +27,10 @@ class StepForm(forms.Form):
                 coerce=int,
                 widget=forms.RadioSelect,
                 error_messages={
-                    "required": "Please choose an answer for this statement.",
-                    "invalid_choice": "Please choose one of the five answers for this statement.",
+                    "required": _("Please choose an answer for this statement."),
+                    "invalid_choice": _(
+                        "Please choose one of the five answers for this statement."
+                    ),
                 },
             )
         self.helper = FormHelper()

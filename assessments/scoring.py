@@ -14,15 +14,19 @@ import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+# Only the translation machinery: labels are translated when shown, in the
+# language of the page, and the module stays free of the ORM and the request.
+from django.utils.translation import gettext_lazy as _
+
 FORWARD = "forward"
 REVERSE = "reverse"
 
 SCALE = (
-    (1, "Strongly disagree"),
-    (2, "Disagree"),
-    (3, "Neither agree nor disagree"),
-    (4, "Agree"),
-    (5, "Strongly agree"),
+    (1, _("Strongly disagree")),
+    (2, _("Disagree")),
+    (3, _("Neither agree nor disagree")),
+    (4, _("Agree")),
+    (5, _("Strongly agree")),
 )
 SCALE_LABELS = dict(SCALE)
 
@@ -39,7 +43,7 @@ class Band(enum.IntEnum):
 
     @property
     def label(self) -> str:
-        return {0: "Little sign", 1: "Some signs", 2: "Strong signs"}[self.value]
+        return {0: _("Little sign"), 1: _("Some signs"), 2: _("Strong signs")}[self.value]
 
     @property
     def css_name(self) -> str:
@@ -63,6 +67,8 @@ class ReasonInput:
     some_signs_from: int
     strong_signs_from: int
     answers: Sequence[AnswerInput]
+    # Words for the little/some/strong bands; the default labels when None.
+    band_labels: tuple[str, str, str] | None = None
     # Anything the caller wants back on the score, e.g. a database id.
     ref: object = None
 
@@ -85,6 +91,7 @@ class ReasonScore:
     band: Band
     signals: tuple[Signal, ...]
     answered: int
+    band_label: str = ""
     ref: object = None
 
 
@@ -146,12 +153,14 @@ def score_reason(reason: ReasonInput) -> ReasonScore:
         )
         for strength, answer in leaning[:MAX_SIGNALS]
     )
+    band = band_for(score, reason.some_signs_from, reason.strong_signs_from)
     return ReasonScore(
         key=reason.key,
         title=reason.title,
         order=reason.order,
         score=score,
-        band=band_for(score, reason.some_signs_from, reason.strong_signs_from),
+        band=band,
+        band_label=reason.band_labels[band] if reason.band_labels else band.label,
         signals=signals,
         answered=len(reason.answers),
         ref=reason.ref,

@@ -10,6 +10,9 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .forms import StepForm
@@ -82,9 +85,11 @@ def owned_submission(request: HttpRequest, submission_id: uuid.UUID) -> Submissi
         return problem(
             request,
             403,
-            "This questionnaire belongs to another browser",
-            "Answers can only be changed in the browser that started them. "
-            "You can start your own questionnaire from the home page.",
+            _("This questionnaire belongs to another browser"),
+            _(
+                "Answers can only be changed in the browser that started them. "
+                "You can start your own questionnaire from the home page."
+            ),
         )
     return submission
 
@@ -103,8 +108,8 @@ def landing(request: HttpRequest) -> HttpResponse:
         return problem(
             request,
             503,
-            "The questionnaire is not open right now",
-            "No questionnaire has been published yet. Please come back later.",
+            _("The questionnaire is not open right now"),
+            _("No questionnaire has been published yet. Please come back later."),
         )
     submission = current_submission(request)
     if submission is not None and submission.questionnaire_id != questionnaire.pk:
@@ -130,12 +135,14 @@ def start(request: HttpRequest) -> HttpResponse:
         return problem(
             request,
             503,
-            "The questionnaire is not open right now",
-            "There is nothing to answer yet. Please come back later.",
+            _("The questionnaire is not open right now"),
+            _("There is nothing to answer yet. Please come back later."),
         )
     token = owner_token(request, create=True)
     submission = Submission.objects.create(
-        questionnaire=questionnaire, owner_key=owner_key_for(token)
+        questionnaire=questionnaire,
+        owner_key=owner_key_for(token),
+        language=translation.get_language(),
     )
     request.session[CURRENT_SUBMISSION] = str(submission.pk)
     return redirect(step_url(submission, 1))
@@ -168,10 +175,12 @@ def step(request: HttpRequest, submission_id: uuid.UUID, number: int) -> HttpRes
         return problem(
             request,
             409,
-            "This questionnaire is already finished",
-            "Its answers can no longer be changed, and nothing you just sent was saved. "
-            "Your results are ready.",
-            next_step=(submission.get_absolute_url(), "See your results"),
+            _("This questionnaire is already finished"),
+            _(
+                "Its answers can no longer be changed, and nothing you just sent was saved. "
+                "Your results are ready."
+            ),
+            next_step=(submission.get_absolute_url(), _("See your results")),
         )
     steps = submission.questionnaire.steps()
     if request.method == "POST" and "reason" in request.POST:
@@ -182,15 +191,20 @@ def step(request: HttpRequest, submission_id: uuid.UUID, number: int) -> HttpRes
         return problem(
             request,
             404,
-            "There is no such step",
-            f"This questionnaire has {len(steps)} steps. Continue where you left off instead.",
+            _("There is no such step"),
+            ngettext(
+                "This questionnaire has %(count)d step. Continue where you left off instead.",
+                "This questionnaire has %(count)d steps. Continue where you left off instead.",
+                len(steps),
+            )
+            % {"count": len(steps)},
         )
     current = steps[number - 1]
     values = submission.answer_values()
     open_step = Submission.first_open_step(steps, values)
     if open_step is not None and number > open_step.number:
         # Steps are answered in order; send the person to the first gap.
-        messages.info(request, "Please answer this step first.")
+        messages.info(request, _("Please answer this step first."))
         return redirect(step_url(submission, open_step.number))
     if request.method == "POST":
         return post_step(request, submission, steps, number)
@@ -207,8 +221,11 @@ def post_step(request: HttpRequest, submission: Submission, steps: list, number:
     )
     valid = form.is_valid()
     # Whatever was validly answered is kept, even when the step is not complete,
-    # so that going Back or leaving the page never loses an answer.
+    # so that going Back, switching language or leaving never loses an answer.
     submission.save_step(current, form.answers())
+    if "language" in request.POST:
+        return switch_language(request, submission, step_url(submission, number))
+    submission.record_language(translation.get_language())
     if request.POST.get("action") == "back":
         if number == 1:
             return redirect("assessments:landing")
@@ -221,9 +238,32 @@ def post_step(request: HttpRequest, submission: Submission, steps: list, number:
         request.session.pop(CURRENT_SUBMISSION, None)
         return redirect(submission)
     messages.warning(
-        request, "A few statements still need an answer before your results are ready."
+        request, _("A few statements still need an answer before your results are ready.")
     )
     return redirect("assessments:resume", submission.pk)
+
+
+def switch_language(request: HttpRequest, submission: Submission, url: str) -> HttpResponse:
+    """Come back to the same page in the language the person picked.
+
+    The step page's language buttons post the step form itself, so answers
+    chosen but not yet saved are kept; this is Django's set_language otherwise.
+    """
+    response = redirect(url)
+    language = request.POST["language"]
+    if language in dict(settings.LANGUAGES):
+        submission.record_language(language)
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    return response
 
 
 def shown_step(reason_id: str, steps: list[Step]) -> Step | None:
@@ -244,8 +284,10 @@ def questionnaire_changed(request, submission: Submission, shown: Step | None) -
         submission.save_step(shown, form.answers())
     messages.warning(
         request,
-        "The questionnaire was updated while you were answering. Your answers are saved; "
-        "please check this page and carry on.",
+        _(
+            "The questionnaire was updated while you were answering. Your answers are saved; "
+            "please check this page and carry on."
+        ),
     )
     return redirect("assessments:resume", submission.pk)
 
@@ -282,8 +324,8 @@ def results(request: HttpRequest, submission_id: uuid.UUID) -> HttpResponse:
         return problem(
             request,
             404,
-            "These results are not ready",
-            "This questionnaire has not been finished yet, so there are no results to show.",
+            _("These results are not ready"),
+            _("This questionnaire has not been finished yet, so there are no results to show."),
         )
     result = submission.result()
     return render(
@@ -303,7 +345,9 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return problem(
         request,
         403,
-        "Your page had expired",
-        "For your safety the form could not be sent. Go back, reload the page and try again; "
-        "answers you already saved are kept.",
+        _("Your page had expired"),
+        _(
+            "For your safety the form could not be sent. Go back, reload the page and try again; "
+            "answers you already saved are kept."
+        ),
     )

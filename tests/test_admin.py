@@ -156,7 +156,7 @@ def test_the_questionnaire_page_lists_its_reasons_inline_in_order(admin_client, 
     response = admin_client.get(admin_url("questionnaire", "change", questionnaire.pk))
 
     data = form_data(response, "questionnaire_form")
-    titles = [data[f"reasons-{index}-title"][0] for index in range(5)]
+    titles = [data[f"reasons-{index}-title_en"][0] for index in range(5)]
     assert titles == [
         "Constant learning",
         "Perseverance",
@@ -173,7 +173,7 @@ def test_the_reason_page_lists_its_statements_inline(admin_client, questionnaire
     response = admin_client.get(admin_url("reasoncategory", "change", reason.pk))
 
     data = form_data(response, "reasoncategory_form")
-    shown = [data[f"questions-{index}-statement"][0] for index in range(6)]
+    shown = [data[f"questions-{index}-statement_en"][0] for index in range(6)]
     assert shown == statements_of("perseverance")
     assert data["questions-INITIAL_FORMS"] == ["6"]
 
@@ -183,7 +183,7 @@ def test_saving_a_reason_updates_an_edited_statement_and_swapped_order(admin_cli
     url = admin_url("reasoncategory", "change", reason.pk)
     data = form_data(admin_client.get(url), "reasoncategory_form")
     first_key, second_key = data["questions-0-key"][0], data["questions-1-key"][0]
-    data["questions-0-statement"] = ["I keep at a stubborn bug until it is gone."]
+    data["questions-0-statement_en"] = ["I keep at a stubborn bug until it is gone."]
     data["questions-0-order"], data["questions-1-order"] = (
         data["questions-1-order"],
         data["questions-0-order"],
@@ -353,7 +353,13 @@ def test_the_csv_export_is_a_csv_attachment(admin_client, completed_submission):
 
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="mlfit-submissions-')
-    assert csv_rows(response)[0][:4] == ["submission", "questionnaire", "started", "completed"]
+    assert csv_rows(response)[0][:5] == [
+        "submission",
+        "questionnaire",
+        "started",
+        "completed",
+        "language",
+    ]
 
 
 def test_the_csv_export_has_a_column_per_reason_then_per_statement(
@@ -361,15 +367,15 @@ def test_the_csv_export_has_a_column_per_reason_then_per_statement(
 ):
     header = csv_rows(export_csv(admin_client, completed_submission))[0]
 
-    assert header[4:9] == [
+    assert header[5:10] == [
         "score: Constant learning",
         "score: Perseverance",
         "score: Change and rework",
         "score: Stakeholder management",
         "score: Little ML",
     ]
-    assert header[9:15] == [f"Constant learning: {s}" for s in statements_of("constant-learning")]
-    assert len(header) == 4 + 5 + 30
+    assert header[10:16] == [f"Constant learning: {s}" for s in statements_of("constant-learning")]
+    assert len(header) == 5 + 5 + 30
 
 
 def test_the_csv_export_has_one_row_per_selected_submission(
@@ -419,7 +425,7 @@ def test_the_csv_export_keeps_the_column_of_a_statement_deleted_after_answering(
 
     exported = dict(zip(header, row, strict=True))
     assert exported[f"Constant learning: {answer.statement}"] == str(answer.value)
-    assert len(header) == 4 + 5 + 30
+    assert len(header) == 5 + 5 + 30
 
 
 def test_the_csv_export_leaves_unanswered_statements_of_an_unfinished_submission_empty(
@@ -482,3 +488,34 @@ def test_the_csv_export_of_two_questionnaires_keeps_their_reasons_apart(
     assert "small score: First reason" in header
     assert rows[1][header.index("small score: First reason")] == "50"
     assert all(not column.startswith("score: ") for column in header)
+
+
+def test_the_reason_page_shows_both_languages_side_by_side(admin_client, questionnaire):
+    reason = ReasonCategory.objects.get(key="perseverance")
+    data = form_data(
+        admin_client.get(admin_url("reasoncategory", "change", reason.pk)), "reasoncategory_form"
+    )
+    assert data["title_en"] == ["Perseverance"]
+    assert data["title_zh_hans"] == ["毅力"]
+    for field in ("summary", "why_it_matters", "advice"):
+        assert data[f"{field}_en"][0] and data[f"{field}_zh_hans"][0]
+    first = reason.questions.order_by("order").first()
+    assert data["questions-0-statement_en"] == [first.statement_en]
+    assert data["questions-0-statement_zh_hans"] == [first.statement_zh_hans]
+
+
+def test_an_admin_edits_the_chinese_statement_without_touching_the_english(
+    admin_client, questionnaire
+):
+    reason = ReasonCategory.objects.get(key="perseverance")
+    url = admin_url("reasoncategory", "change", reason.pk)
+    data = form_data(admin_client.get(url), "reasoncategory_form")
+    english = data["questions-0-statement_en"][0]
+    data["questions-0-statement_zh_hans"] = ["遇到顽固的问题，我会一直查到解决为止。"]
+
+    response = admin_client.post(url, {**data, "_save": "Save"})
+
+    assert response.status_code == 302
+    edited = Question.objects.get(category=reason, key=data["questions-0-key"][0])
+    assert edited.statement_zh_hans == "遇到顽固的问题，我会一直查到解决为止。"
+    assert edited.statement_en == english

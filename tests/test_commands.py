@@ -191,7 +191,15 @@ def broken_copy(slug: str = "other-questionnaire") -> dict:
 
 
 def break_format(document: dict) -> None:
-    document["format"] = 2
+    document["format"] = 3
+
+
+def break_language(document: dict) -> None:
+    document["questionnaire"]["reasons"][0]["title"]["fr"] = "Apprendre sans cesse"
+
+
+def break_missing_english(document: dict) -> None:
+    document["questionnaire"]["reasons"][1]["statements"][0]["text"]["en"] = ""
 
 
 def break_statement_field(document: dict) -> None:
@@ -213,7 +221,13 @@ def break_direction(document: dict) -> None:
 
 
 BROKEN_FILES = [
-    pytest.param(break_format, "file: format 2 is not supported (expected 1).", id="format"),
+    pytest.param(break_format, "file: format 3 is not supported (expected 1 or 2).", id="format"),
+    pytest.param(
+        break_language,
+        "reason 1: title has unknown language fr (known: en, zh-hans).",
+        id="language",
+    ),
+    pytest.param(break_missing_english, "reason 2, statement 1: ", id="english"),
     pytest.param(break_statement_field, "reason 3, statement 2: missing weight.", id="field"),
     pytest.param(
         break_thresholds,

@@ -1,7 +1,8 @@
 """Checks on the questionnaire content file.
 
 These tests only use the standard library and the JSON file itself, so they run
-without Django or a database.
+without Django or a database. Every text is an object with an English ("en")
+and a Simplified Chinese ("zh-hans") version.
 """
 
 import json
@@ -20,10 +21,22 @@ EXPECTED_REASON_KEYS = [
     "little-ml",
 ]
 
+
+class Text:
+    """Marks a field holding {"en": ..., "zh-hans": ...}."""
+
+    __name__ = "a text in English and Chinese"
+
+
+LANGUAGES = ("en", "zh-hans")
+
 QUESTIONNAIRE_FIELDS = {
     "slug": str,
-    "title": str,
-    "intro": str,
+    "title": Text,
+    "intro": Text,
+    "band_little": Text,
+    "band_some": Text,
+    "band_strong": Text,
     "published": bool,
     "reasons": list,
 }
@@ -31,10 +44,10 @@ QUESTIONNAIRE_FIELDS = {
 REASON_FIELDS = {
     "key": str,
     "order": int,
-    "title": str,
-    "summary": str,
-    "why_it_matters": str,
-    "advice": str,
+    "title": Text,
+    "summary": Text,
+    "why_it_matters": Text,
+    "advice": Text,
     "some_signs_from": int,
     "strong_signs_from": int,
     "statements": list,
@@ -43,11 +56,11 @@ REASON_FIELDS = {
 STATEMENT_FIELDS = {
     "key": str,
     "order": int,
-    "text": str,
+    "text": Text,
     "direction": str,
     "weight": int,
     "active": bool,
-    "help_text": str,
+    "help_text": Text,
 }
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -68,6 +81,12 @@ def all_statements():
 
 
 def has_type(value, expected):
+    if expected is Text:
+        return (
+            isinstance(value, dict)
+            and set(value) == set(LANGUAGES)
+            and all(isinstance(text, str) for text in value.values())
+        )
     # bool is a subclass of int in Python; do not let True pass as an order or weight.
     if expected is int:
         return isinstance(value, int) and not isinstance(value, bool)
@@ -92,10 +111,10 @@ def test_content_file_is_two_space_indented_json_with_a_trailing_newline():
     assert raw == expected
 
 
-def test_format_version_is_one():
+def test_format_version_is_two():
     content = load_content()
     assert has_type(content["format"], int)
-    assert content["format"] == 1
+    assert content["format"] == 2
 
 
 def test_questionnaire_has_every_required_field_with_the_right_type():
@@ -110,8 +129,9 @@ def test_questionnaire_has_every_required_field_with_the_right_type():
 def test_questionnaire_slug_title_and_intro_are_filled_in():
     questionnaire = load_content()["questionnaire"]
     assert SLUG_RE.match(questionnaire["slug"])
-    assert questionnaire["title"].strip()
-    assert questionnaire["intro"].strip()
+    for field in ("title", "intro", "band_little", "band_some", "band_strong"):
+        for language in LANGUAGES:
+            assert questionnaire[field][language].strip(), f"{field} [{language}] is empty"
 
 
 def test_there_are_exactly_the_five_reasons_in_the_article_order():
@@ -132,7 +152,8 @@ def test_every_reason_has_every_required_field_with_the_right_type():
 def test_every_reason_has_non_empty_title_summary_explanation_and_advice():
     for reason in reasons():
         for field in ("title", "summary", "why_it_matters", "advice"):
-            assert reason[field].strip(), f"{reason['key']}.{field} is empty"
+            for language in LANGUAGES:
+                assert reason[field][language].strip(), f"{reason['key']}.{field} [{language}]"
 
 
 def test_band_thresholds_are_integers_with_some_signs_below_strong_signs():
@@ -145,7 +166,8 @@ def test_band_thresholds_are_integers_with_some_signs_below_strong_signs():
 
 def test_reason_summaries_are_at_most_160_characters():
     for reason in reasons():
-        assert len(reason["summary"]) <= 160, reason["key"]
+        assert len(reason["summary"]["en"]) <= 160, reason["key"]
+        assert len(reason["summary"]["zh-hans"]) <= 80, reason["key"]
 
 
 def test_every_reason_has_at_least_five_statements():
@@ -210,27 +232,67 @@ def test_statement_orders_are_unique_and_consecutive_from_one_within_each_reason
         assert orders == list(range(1, len(orders) + 1)), reason["key"]
 
 
-def test_statement_texts_are_non_empty_and_end_with_a_period():
+def test_statement_texts_are_non_empty_and_end_with_a_full_stop():
     for statement in all_statements():
-        text = statement["text"]
-        assert text.strip(), statement["key"]
-        assert text == text.strip(), statement["key"]
-        assert text.endswith("."), statement["key"]
+        english, chinese = statement["text"]["en"], statement["text"]["zh-hans"]
+        assert english.strip() and english == english.strip(), statement["key"]
+        assert english.endswith("."), statement["key"]
+        assert chinese.strip() and chinese == chinese.strip(), statement["key"]
+        assert chinese.endswith("。"), statement["key"]
 
 
-def test_statement_texts_are_at_most_200_characters():
+def test_statement_texts_are_short_enough_to_read_at_a_glance():
     for statement in all_statements():
-        assert len(statement["text"]) <= 200, statement["key"]
+        assert len(statement["text"]["en"]) <= 200, statement["key"]
+        assert len(statement["text"]["zh-hans"]) <= 80, statement["key"]
 
 
-def test_no_two_statements_share_the_same_text():
-    seen = {}
+def test_no_two_statements_share_the_same_text_in_either_language():
+    for language in LANGUAGES:
+        seen = {}
+        for statement in all_statements():
+            normalised = " ".join(statement["text"][language].lower().split())
+            assert normalised not in seen, f"{statement['key']} repeats {seen.get(normalised)}"
+            seen[normalised] = statement["key"]
+
+
+def test_help_text_is_given_in_both_languages_or_in_neither():
     for statement in all_statements():
-        normalised = " ".join(statement["text"].lower().split())
-        assert normalised not in seen, f"{statement['key']} repeats {seen.get(normalised)}"
-        seen[normalised] = statement["key"]
+        english, chinese = statement["help_text"]["en"], statement["help_text"]["zh-hans"]
+        assert bool(english.strip()) == bool(chinese.strip()), statement["key"]
 
 
-def test_no_text_contains_chinese_characters():
-    offending = [text for text in all_strings(load_content()) if CJK_RE.search(text)]
+def texts_in(language):
+    """Yield every text of the file in one language."""
+
+    def walk(node):
+        if isinstance(node, dict) and set(node) == set(LANGUAGES):
+            yield node[language]
+        elif isinstance(node, dict):
+            for value in node.values():
+                yield from walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                yield from walk(item)
+
+    return [text for text in walk(load_content()) if text]
+
+
+def test_no_english_text_contains_chinese_characters():
+    offending = [text for text in texts_in("en") if CJK_RE.search(text)]
+    assert not offending, offending[:3]
+
+
+def test_every_chinese_text_is_written_in_chinese():
+    # Terms such as Python, SQL or API may appear, but never a whole English sentence.
+    untranslated = [
+        text
+        for text in texts_in("zh-hans")
+        if not CJK_RE.search(text) or re.search(r"[A-Za-z]+(?: [A-Za-z]+){3,}", text)
+    ]
+    assert not untranslated, untranslated[:3]
+
+
+def test_chinese_texts_use_full_width_punctuation():
+    offending = [text for text in texts_in("zh-hans") if re.search(r"[\u4e00-\u9fff][,;:?!]", text)]
     assert not offending, offending[:3]

@@ -50,6 +50,24 @@ class Questionnaire(models.Model):
     published = models.BooleanField(
         "published", default=False, help_text="Only a published questionnaire can be taken."
     )
+    band_little = models.CharField(
+        "“little sign” band",
+        max_length=60,
+        default="Little sign",
+        help_text="Words for a reason's score below its “some signs” threshold.",
+    )
+    band_some = models.CharField(
+        "“some signs” band",
+        max_length=60,
+        default="Some signs",
+        help_text="Words for a score from the “some signs” threshold up.",
+    )
+    band_strong = models.CharField(
+        "“strong signs” band",
+        max_length=60,
+        default="Strong signs",
+        help_text="Words for a score from the “strong signs” threshold up.",
+    )
     created_at = models.DateTimeField("created", auto_now_add=True)
     updated_at = models.DateTimeField("updated", auto_now=True)
 

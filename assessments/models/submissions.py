@@ -11,14 +11,23 @@ import hashlib
 import secrets
 import uuid
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from modeltranslation.utils import build_localized_fieldname
 
 from .. import scoring
 from .questionnaire import Direction, Question, Questionnaire, ReasonCategory, Step
+
+
+def in_every_language(*fields: str) -> list[str]:
+    """Return the columns holding `fields` in every language, for copying snapshots."""
+    return [
+        build_localized_fieldname(field, code) for field in fields for code, _ in settings.LANGUAGES
+    ]
 
 
 def owner_key_for(token: str) -> str:
@@ -60,6 +69,13 @@ class Submission(models.Model):
     )
     started_at = models.DateTimeField("started", default=timezone.now, db_index=True)
     completed_at = models.DateTimeField("completed", null=True, blank=True)
+    language = models.CharField(
+        "language",
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text="The language the questionnaire was last answered in.",
+    )
 
     objects = SubmissionQuerySet.as_manager()
 
@@ -79,6 +95,12 @@ class Submission(models.Model):
     def is_owned_by(self, token: str | None) -> bool:
         """Return True if the session holding `token` started this submission."""
         return bool(token) and secrets.compare_digest(self.owner_key, owner_key_for(token))
+
+    def record_language(self, language: str) -> None:
+        """Remember the language the person is answering in, when it changes."""
+        if language != self.language and language in dict(settings.LANGUAGES):
+            Submission.objects.filter(pk=self.pk).update(language=language)
+            self.language = language
 
     def answer_values(self) -> dict[int, int]:
         """Return {question id: value} for every answer to a statement that still exists."""
@@ -107,7 +129,7 @@ class Submission(models.Model):
                 [AnsweredReason.snapshot_of(self, category)],
                 update_conflicts=True,
                 unique_fields=["submission", "category"],
-                update_fields=AnsweredReason.SNAPSHOT_FIELDS,
+                update_fields=AnsweredReason.snapshot_columns(),
             )
             reason = AnsweredReason.objects.get(submission=self, category=category)
             Answer.objects.bulk_create(
@@ -116,7 +138,7 @@ class Submission(models.Model):
                         submission=self,
                         question=question,
                         reason=reason,
-                        statement=question.statement,
+                        **{column: getattr(question, column) for column in STATEMENT_COLUMNS},
                         direction=question.direction,
                         weight=question.weight,
                         order=question.order,
@@ -128,7 +150,7 @@ class Submission(models.Model):
                 unique_fields=["submission", "question"],
                 update_fields=[
                     "reason",
-                    "statement",
+                    *STATEMENT_COLUMNS,
                     "direction",
                     "weight",
                     "order",
@@ -162,16 +184,11 @@ class Submission(models.Model):
 class AnsweredReason(models.Model):
     """A reason as it stood when a submission answered it: the words and the thresholds."""
 
-    SNAPSHOT_FIELDS = [
-        "key",
-        "order",
-        "title",
-        "summary",
-        "why_it_matters",
-        "advice",
-        "some_signs_from",
-        "strong_signs_from",
-    ]
+    # Copied as they are from the reason, and in every language from the reason
+    # and from its questionnaire (the words for the bands).
+    PLAIN_FIELDS = ("key", "order", "some_signs_from", "strong_signs_from")
+    REASON_TEXTS = ("title", "summary", "why_it_matters", "advice")
+    BAND_TEXTS = ("band_little", "band_some", "band_strong")
 
     submission = models.ForeignKey(
         Submission, on_delete=models.CASCADE, related_name="answered_reasons"
@@ -192,6 +209,9 @@ class AnsweredReason(models.Model):
     advice = models.TextField("advice")
     some_signs_from = models.PositiveSmallIntegerField("“some signs” from")
     strong_signs_from = models.PositiveSmallIntegerField("“strong signs” from")
+    band_little = models.CharField("“little sign” band", max_length=60, default="Little sign")
+    band_some = models.CharField("“some signs” band", max_length=60, default="Some signs")
+    band_strong = models.CharField("“strong signs” band", max_length=60, default="Strong signs")
 
     class Meta:
         ordering = ["submission", "order", "pk"]
@@ -206,11 +226,24 @@ class AnsweredReason(models.Model):
         return self.title
 
     @classmethod
+    def snapshot_columns(cls) -> list[str]:
+        texts = (*cls.REASON_TEXTS, *cls.BAND_TEXTS)
+        return [*cls.PLAIN_FIELDS, *texts, *in_every_language(*texts)]
+
+    @classmethod
     def snapshot_of(cls, submission: Submission, category: ReasonCategory) -> AnsweredReason:
+        questionnaire = submission.questionnaire
         return cls(
             submission=submission,
             category=category,
-            **{field: getattr(category, field) for field in cls.SNAPSHOT_FIELDS},
+            **{field: getattr(category, field) for field in cls.PLAIN_FIELDS},
+            **{
+                column: getattr(category, column) for column in in_every_language(*cls.REASON_TEXTS)
+            },
+            **{
+                column: getattr(questionnaire, column)
+                for column in in_every_language(*cls.BAND_TEXTS)
+            },
         )
 
     def scoring_input(self) -> scoring.ReasonInput:
@@ -220,9 +253,13 @@ class AnsweredReason(models.Model):
             order=self.order,
             some_signs_from=self.some_signs_from,
             strong_signs_from=self.strong_signs_from,
+            band_labels=(self.band_little, self.band_some, self.band_strong),
             answers=[answer.scoring_input() for answer in self.answers.all()],
             ref=self,
         )
+
+
+STATEMENT_COLUMNS = ["statement", *in_every_language("statement")]
 
 
 class Answer(models.Model):

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from django.utils import translation
 from playwright.sync_api import Locator, Page, expect
 
 from assessments import scoring
 from assessments.models import Question, Questionnaire
 
-SCALE_LABELS = dict(scoring.SCALE)
+# The scale's labels are translated when shown; Playwright needs plain strings.
+with translation.override("en"):
+    SCALE_LABELS = {value: str(label) for value, label in scoring.SCALE}
 STRONGLY_DISAGREE, DISAGREE, NEUTRAL, AGREE, STRONGLY_AGREE = 1, 2, 3, 4, 5
 
 # An answer pattern: for each step (in order), {statement: value on the 1..5 scale}.

@@ -24,12 +24,12 @@ def statement_row(page: Page, text: str) -> str:
     An empty `text` finds the blank row for a new statement (not the hidden
     template row Django keeps for "Add another").
     """
-    names = page.locator("tr.form-row:not(.empty-form) input[name$='-statement']").evaluate_all(
+    names = page.locator("tr.form-row:not(.empty-form) input[name$='-statement_en']").evaluate_all(
         "(inputs, text) => inputs.filter(input => input.value === text).map(input => input.name)",
         text,
     )
     assert len(names) == 1, f"{len(names)} rows read {text!r}"
-    return names[0].removesuffix("statement")
+    return names[0].removesuffix("statement_en")
 
 
 def test_admin_edits_reach_new_respondents_and_leave_older_results_alone(
@@ -64,12 +64,12 @@ def test_admin_edits_reach_new_respondents_and_leave_older_results_alone(
     page.get_by_role("link", name="Constant learning", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Change reason")
 
-    page.locator(f"[name='{statement_row(page, edited.statement)}statement']").fill(EDITED)
+    page.locator(f"[name='{statement_row(page, edited.statement)}statement_en']").fill(EDITED)
     page.locator(f"[name='{statement_row(page, swap_a.statement)}order']").fill(str(swap_b.order))
     page.locator(f"[name='{statement_row(page, swap_b.statement)}order']").fill(str(swap_a.order))
     page.locator(f"[name='{statement_row(page, retired.statement)}active']").uncheck()
     new_row = statement_row(page, "")
-    page.locator(f"[name='{new_row}statement']").fill(ADDED)
+    page.locator(f"[name='{new_row}statement_en']").fill(ADDED)
     page.locator(f"[name='{new_row}order']").fill("9")
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")

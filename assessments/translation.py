@@ -1,0 +1,44 @@
+"""Which content fields come in every language (django-modeltranslation).
+
+Each field listed here gets a column per language (title_en, title_zh_hans,
+...); reading `title` gives the active language, falling back to English.
+Snapshots taken when answering keep every language, so an old result reads
+the same in either language after the questionnaire is edited.
+"""
+
+from modeltranslation.translator import TranslationOptions, register
+
+from .models import Answer, AnsweredReason, Question, Questionnaire, ReasonCategory
+
+
+@register(Questionnaire)
+class QuestionnaireTranslation(TranslationOptions):
+    fields = ("title", "intro", "band_little", "band_some", "band_strong")
+
+
+@register(ReasonCategory)
+class ReasonCategoryTranslation(TranslationOptions):
+    fields = ("title", "summary", "why_it_matters", "advice")
+
+
+@register(Question)
+class QuestionTranslation(TranslationOptions):
+    fields = ("statement", "help_text")
+
+
+@register(AnsweredReason)
+class AnsweredReasonTranslation(TranslationOptions):
+    fields = (
+        "title",
+        "summary",
+        "why_it_matters",
+        "advice",
+        "band_little",
+        "band_some",
+        "band_strong",
+    )
+
+
+@register(Answer)
+class AnswerTranslation(TranslationOptions):
+    fields = ("statement",)
