@@ -207,15 +207,20 @@ def step(request: HttpRequest, submission_id: uuid.UUID, number: int) -> HttpRes
         messages.info(request, _("Please answer this step first."))
         return redirect(step_url(submission, open_step.number))
     if request.method == "POST":
-        return post_step(request, submission, steps, number)
+        return post_step(request, submission, steps, number, values)
     form = StepForm(questions=current.questions, initial=initial_values(current, values))
     return render_step(request, submission, steps, current, form)
 
 
-def post_step(request: HttpRequest, submission: Submission, steps: list, number: int):
+def post_step(
+    request: HttpRequest,
+    submission: Submission,
+    steps: list[Step],
+    number: int,
+    values: dict[int, int],
+) -> HttpResponse:
     """Save a posted step, Next or Back, then go where the person asked to go."""
     current = steps[number - 1]
-    values = submission.answer_values()
     form = StepForm(
         request.POST, questions=current.questions, initial=initial_values(current, values)
     )
