@@ -10,6 +10,7 @@ from assessments.models import Question
 from tests.conftest import complete
 from tests.conftest import start as start_with_client
 
+from .audit import csp_violations
 from .respondent import points_here, press, quoted, reason_steps, start, statement
 
 pytestmark = pytest.mark.browser
@@ -90,3 +91,33 @@ def test_admin_edits_reach_new_respondents_and_leave_older_results_alone(
     assert reader.locator("main").inner_text() == before
     expect(reader.locator("main")).not_to_contain_text(EDITED)
     expect(reader.locator("main")).not_to_contain_text(ADDED)
+
+
+def test_every_admin_page_keeps_to_the_content_security_policy(
+    site, questionnaire, admin_user, page: Page
+):
+    finished = start_with_client(Client())
+    page.goto(f"{site}/admin/")
+    page.get_by_label("Username").fill("editor")
+    page.get_by_label("Password").fill("a long admin password")
+    page.get_by_role("button", name="Log in").click()
+    reason = questionnaire.reasons.get(key="perseverance")
+    visited = {}
+    for path in [
+        "/admin/",
+        "/admin/assessments/questionnaire/",
+        f"/admin/assessments/questionnaire/{questionnaire.pk}/change/",
+        "/admin/assessments/reasoncategory/",
+        f"/admin/assessments/reasoncategory/{reason.pk}/change/",
+        "/admin/assessments/question/",
+        "/admin/assessments/question/add/",
+        "/admin/assessments/submission/",
+        f"/admin/assessments/submission/{finished.pk}/change/",
+    ]:
+        page.goto(f"{site}{path}")
+        expect(page.locator("#content")).to_be_visible()
+        # Let deferred admin scripts run before reading what the policy blocked.
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("() => Array.isArray(window.__cspViolations)"), "no recorder"
+        visited[path] = csp_violations(page)
+    assert visited == {path: [] for path in visited}
