@@ -8,12 +8,25 @@ from pathlib import Path
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from assessments.datafile import import_document
 from assessments.models import Question, Questionnaire, ReasonCategory, Submission
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT_FILE = ROOT / "assessments" / "content" / "ml_engineering_fit.json"
+
+
+@pytest.fixture(autouse=True)
+def default_language_afterwards():
+    """Put the default language back after each test.
+
+    LocaleMiddleware leaves the last request's language active in the thread,
+    so a test ending on a Chinese page would make the next test's messages and
+    orderings Chinese.
+    """
+    yield
+    translation.activate("en")
 
 
 @pytest.fixture

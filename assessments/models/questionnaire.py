@@ -9,6 +9,8 @@ from itertools import groupby
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .. import scoring
 
@@ -19,8 +21,8 @@ def new_key() -> str:
 
 
 class Direction(models.TextChoices):
-    FORWARD = scoring.FORWARD, "Agreeing signals ML engineering may not fit"
-    REVERSE = scoring.REVERSE, "Agreeing signals ML engineering fits (reverse-keyed)"
+    FORWARD = scoring.FORWARD, _("Agreeing signals ML engineering may not fit")
+    REVERSE = scoring.REVERSE, _("Agreeing signals ML engineering fits (reverse-keyed)")
 
 
 class QuestionnaireQuerySet(models.QuerySet):
@@ -39,42 +41,44 @@ class Step:
 
 class Questionnaire(models.Model):
     slug = models.SlugField(
-        "slug", unique=True, help_text="Short name used in exports and by the import command."
+        _("slug"), unique=True, help_text=_("Short name used in exports and by the import command.")
     )
-    title = models.CharField("title", max_length=200, help_text="Shown as the page heading.")
+    title = models.CharField(_("title"), max_length=200, help_text=_("Shown as the page heading."))
     intro = models.TextField(
-        "introduction",
+        _("introduction"),
         blank=True,
-        help_text="Shown on the landing page. Separate paragraphs with a blank line.",
+        help_text=_("Shown on the landing page. Separate paragraphs with a blank line."),
     )
     published = models.BooleanField(
-        "published", default=False, help_text="Only a published questionnaire can be taken."
+        _("published"), default=False, help_text=_("Only a published questionnaire can be taken.")
     )
     band_little = models.CharField(
-        "“little sign” band",
+        _("“little sign” band"),
         max_length=60,
         default="Little sign",
-        help_text="Words for a reason's score below its “some signs” threshold.",
+        help_text=_("Words for a reason's score below its “some signs” threshold."),
     )
     band_some = models.CharField(
-        "“some signs” band",
+        _("“some signs” band"),
         max_length=60,
         default="Some signs",
-        help_text="Words for a score from the “some signs” threshold up.",
+        help_text=_("Words for a score from the “some signs” threshold up."),
     )
     band_strong = models.CharField(
-        "“strong signs” band",
+        _("“strong signs” band"),
         max_length=60,
         default="Strong signs",
-        help_text="Words for a score from the “strong signs” threshold up.",
+        help_text=_("Words for a score from the “strong signs” threshold up."),
     )
-    created_at = models.DateTimeField("created", auto_now_add=True)
-    updated_at = models.DateTimeField("updated", auto_now=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = QuestionnaireQuerySet.as_manager()
 
     class Meta:
         ordering = ["title"]
+        verbose_name = _("questionnaire")
+        verbose_name_plural = _("questionnaires")
 
     def __str__(self) -> str:
         return self.title
@@ -100,43 +104,47 @@ class ReasonCategory(models.Model):
         Questionnaire,
         on_delete=models.CASCADE,
         related_name="reasons",
-        verbose_name="questionnaire",
+        verbose_name=_("questionnaire"),
     )
     key = models.SlugField(
-        "key",
+        _("key"),
         max_length=60,
-        help_text="Stable short name, unique in the questionnaire; used in exports.",
+        help_text=_("Stable short name, unique in the questionnaire; used in exports."),
     )
     order = models.PositiveSmallIntegerField(
-        "order", default=0, help_text="Reasons are shown from the lowest number up."
+        _("order"), default=0, help_text=_("Reasons are shown from the lowest number up.")
     )
-    title = models.CharField("title", max_length=120, help_text="For example “Constant learning”.")
+    title = models.CharField(
+        _("title"), max_length=120, help_text=_("For example “Constant learning”.")
+    )
     summary = models.CharField(
-        "one-line summary", max_length=200, help_text="One sentence shown under the title."
+        _("one-line summary"), max_length=200, help_text=_("One sentence shown under the title.")
     )
     why_it_matters = models.TextField(
-        "why it matters in the job",
-        help_text="What this reason means in an ML engineer's day-to-day work.",
+        _("why it matters in the job"),
+        help_text=_("What this reason means in an ML engineer's day-to-day work."),
     )
     advice = models.TextField(
-        "advice", help_text="Shown on the results page to someone whose answers point here."
+        _("advice"), help_text=_("Shown on the results page to someone whose answers point here.")
     )
     some_signs_from = models.PositiveSmallIntegerField(
-        "“some signs” from",
+        _("“some signs” from"),
         default=35,
         validators=[MinValueValidator(1), MaxValueValidator(99)],
-        help_text="A score (0-100) at or above this reads as “some signs”.",
+        help_text=_("A score (0-100) at or above this reads as “some signs”."),
     )
     strong_signs_from = models.PositiveSmallIntegerField(
-        "“strong signs” from",
+        _("“strong signs” from"),
         default=65,
         validators=[MinValueValidator(2), MaxValueValidator(100)],
-        help_text="A score at or above this reads as “strong signs”. Must be above the first.",
+        help_text=_("A score at or above this reads as “strong signs”. Must be above the first."),
     )
 
     class Meta:
         ordering = ["questionnaire", "order", "pk"]
-        verbose_name = "reason"
+        verbose_name = _("reason")
+        # "reasons" alone already names the admin's count column.
+        verbose_name_plural = pgettext_lazy("the model", "reasons")
         constraints = [
             models.UniqueConstraint(
                 fields=["questionnaire", "key"], name="reason_key_unique_in_questionnaire"
@@ -146,7 +154,9 @@ class ReasonCategory(models.Model):
                 & Q(some_signs_from__lt=models.F("strong_signs_from"))
                 & Q(strong_signs_from__lte=100),
                 name="reason_band_thresholds_in_order",
-                violation_error_message="“Some signs” must start below “strong signs”, within 1-100.",
+                violation_error_message=_(
+                    "“Some signs” must start below “strong signs”, within 1-100."
+                ),
             ),
         ]
 
@@ -164,52 +174,57 @@ class Question(models.Model):
         ReasonCategory,
         on_delete=models.CASCADE,
         related_name="questions",
-        verbose_name="reason",
+        verbose_name=_("reason"),
     )
     key = models.SlugField(
-        "key",
+        _("key"),
         max_length=60,
         default=new_key,
-        help_text="Stable short name, unique in the reason; used by the import and export commands.",
+        help_text=_(
+            "Stable short name, unique in the reason; used by the import and export commands."
+        ),
     )
     order = models.PositiveSmallIntegerField(
-        "order", default=0, help_text="Statements are shown from the lowest number up."
+        _("order"), default=0, help_text=_("Statements are shown from the lowest number up.")
     )
     statement = models.CharField(
-        "statement",
+        _("statement"),
         max_length=300,
-        help_text="A concrete situation, in the first person, that a respondent agrees or disagrees with.",
+        help_text=_(
+            "A concrete situation, in the first person, that a respondent agrees or disagrees with."
+        ),
     )
     direction = models.CharField(
-        "direction",
+        _("direction"),
         max_length=10,
         choices=Direction.choices,
         default=Direction.FORWARD,
-        help_text="Which way agreeing points. Reverse-keyed statements keep answers honest.",
+        help_text=_("Which way agreeing points. Reverse-keyed statements keep answers honest."),
     )
     weight = models.PositiveSmallIntegerField(
-        "weight",
+        _("weight"),
         default=1,
         validators=[MinValueValidator(1), MaxValueValidator(5)],
-        help_text="1 to 5: how much this statement counts in its reason's score.",
+        help_text=_("1 to 5: how much this statement counts in its reason's score."),
     )
     active = models.BooleanField(
-        "active",
+        _("active"),
         default=True,
-        help_text="Inactive statements are no longer asked; earlier answers to them are kept.",
+        help_text=_("Inactive statements are no longer asked; earlier answers to them are kept."),
     )
     help_text = models.CharField(
-        "help text",
+        _("help text"),
         max_length=200,
         blank=True,
-        help_text="Optional note shown under the statement.",
+        help_text=_("Optional note shown under the statement."),
     )
 
     objects = QuestionQuerySet.as_manager()
 
     class Meta:
         ordering = ["category", "order", "pk"]
-        verbose_name = "statement"
+        verbose_name = _("statement")
+        verbose_name_plural = _("statements")
         constraints = [
             models.UniqueConstraint(
                 fields=["category", "key"], name="statement_key_unique_in_reason"

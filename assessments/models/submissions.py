@@ -17,6 +17,8 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modeltranslation.utils import build_localized_fieldname
 
 from .. import scoring
@@ -48,39 +50,41 @@ class SubmissionQuerySet(models.QuerySet):
 
 class Submission(models.Model):
     id = models.UUIDField(
-        "id",
+        _("id"),
         primary_key=True,
         default=uuid.uuid4,
         editable=False,
-        help_text="Random and unguessable: it is also the results link.",
+        help_text=_("Random and unguessable: it is also the results link."),
     )
     questionnaire = models.ForeignKey(
         Questionnaire,
         on_delete=models.PROTECT,
         related_name="submissions",
-        verbose_name="questionnaire",
+        verbose_name=_("questionnaire"),
     )
     owner_key = models.CharField(
-        "owner key",
+        _("owner key"),
         max_length=64,
         editable=False,
         db_index=True,
-        help_text="A hash of the secret kept in the browser session that started it.",
+        help_text=_("A hash of the secret kept in the browser session that started it."),
     )
-    started_at = models.DateTimeField("started", default=timezone.now, db_index=True)
-    completed_at = models.DateTimeField("completed", null=True, blank=True)
+    started_at = models.DateTimeField(_("started"), default=timezone.now, db_index=True)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     language = models.CharField(
-        "language",
+        _("language"),
         max_length=10,
         choices=settings.LANGUAGES,
         default=settings.LANGUAGE_CODE,
-        help_text="The language the questionnaire was last answered in.",
+        help_text=_("The language the questionnaire was last answered in."),
     )
 
     objects = SubmissionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_at"]
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
 
     def __str__(self) -> str:
         return f"{self.questionnaire} — {self.started_at:%Y-%m-%d %H:%M}"
@@ -191,7 +195,10 @@ class AnsweredReason(models.Model):
     BAND_TEXTS = ("band_little", "band_some", "band_strong")
 
     submission = models.ForeignKey(
-        Submission, on_delete=models.CASCADE, related_name="answered_reasons"
+        Submission,
+        on_delete=models.CASCADE,
+        related_name="answered_reasons",
+        verbose_name=_("submission"),
     )
     category = models.ForeignKey(
         ReasonCategory,
@@ -199,23 +206,24 @@ class AnsweredReason(models.Model):
         null=True,
         blank=True,
         related_name="answered_reasons",
-        help_text="The live reason, while it exists.",
+        help_text=_("The live reason, while it exists."),
     )
-    key = models.SlugField("key", max_length=60)
-    order = models.PositiveSmallIntegerField("order")
-    title = models.CharField("title", max_length=120)
-    summary = models.CharField("one-line summary", max_length=200)
-    why_it_matters = models.TextField("why it matters in the job")
-    advice = models.TextField("advice")
-    some_signs_from = models.PositiveSmallIntegerField("“some signs” from")
-    strong_signs_from = models.PositiveSmallIntegerField("“strong signs” from")
-    band_little = models.CharField("“little sign” band", max_length=60, default="Little sign")
-    band_some = models.CharField("“some signs” band", max_length=60, default="Some signs")
-    band_strong = models.CharField("“strong signs” band", max_length=60, default="Strong signs")
+    key = models.SlugField(_("key"), max_length=60)
+    order = models.PositiveSmallIntegerField(_("order"))
+    title = models.CharField(_("title"), max_length=120)
+    summary = models.CharField(_("one-line summary"), max_length=200)
+    why_it_matters = models.TextField(_("why it matters in the job"))
+    advice = models.TextField(_("advice"))
+    some_signs_from = models.PositiveSmallIntegerField(_("“some signs” from"))
+    strong_signs_from = models.PositiveSmallIntegerField(_("“strong signs” from"))
+    band_little = models.CharField(_("“little sign” band"), max_length=60, default="Little sign")
+    band_some = models.CharField(_("“some signs” band"), max_length=60, default="Some signs")
+    band_strong = models.CharField(_("“strong signs” band"), max_length=60, default="Strong signs")
 
     class Meta:
         ordering = ["submission", "order", "pk"]
-        verbose_name = "answered reason"
+        verbose_name = _("answered reason")
+        verbose_name_plural = _("answered reasons")
         constraints = [
             models.UniqueConstraint(
                 fields=["submission", "category"], name="one_snapshot_per_reason_per_submission"
@@ -263,29 +271,38 @@ STATEMENT_COLUMNS = ["statement", *in_every_language("statement")]
 
 
 class Answer(models.Model):
-    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="answers")
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="answers", verbose_name=_("submission")
+    )
     question = models.ForeignKey(
         Question,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="answers",
-        help_text="The live statement, while it exists.",
+        help_text=_("The live statement, while it exists."),
     )
-    reason = models.ForeignKey(AnsweredReason, on_delete=models.CASCADE, related_name="answers")
-    statement = models.CharField("statement as asked", max_length=300)
-    direction = models.CharField("direction as scored", max_length=10, choices=Direction.choices)
-    weight = models.PositiveSmallIntegerField("weight as scored")
-    order = models.PositiveSmallIntegerField("order as asked")
+    reason = models.ForeignKey(
+        AnsweredReason,
+        on_delete=models.CASCADE,
+        related_name="answers",
+        verbose_name=_("answered reason"),
+    )
+    statement = models.CharField(_("statement as asked"), max_length=300)
+    direction = models.CharField(_("direction as scored"), max_length=10, choices=Direction.choices)
+    weight = models.PositiveSmallIntegerField(_("weight as scored"))
+    order = models.PositiveSmallIntegerField(_("order as asked"))
     value = models.PositiveSmallIntegerField(
-        "answer",
+        _("answer"),
         choices=scoring.SCALE,
         validators=[MinValueValidator(1), MaxValueValidator(5)],
     )
-    answered_at = models.DateTimeField("answered", auto_now=True)
+    answered_at = models.DateTimeField(_("answered"), auto_now=True)
 
     class Meta:
         ordering = ["order", "pk"]
+        verbose_name = _("answer")
+        verbose_name_plural = pgettext_lazy("the model", "answers")
         constraints = [
             models.UniqueConstraint(
                 fields=["submission", "question"], name="one_answer_per_statement_per_submission"
