@@ -33,10 +33,14 @@ test-postgres: $(STAMP)
 loadtest: $(STAMP)
 	scripts/with-postgres $(BIN)/python scripts/loadtest.py
 
-# The same run, printing only its figures: throughput, p50/p99 per page, and each
-# page against a static file measured in the same run.
+# Requests/s, p50 and server CPU per request of each page, against a trivial view
+# and against django-survey-and-report (installed into .benchmark/peer-venv), in
+# interleaved rounds; then storage, admin, results and CSV export at 100,000
+# submissions on PostgreSQL and SQLite. Prints only; see scripts/benchmark.py.
+# Options: make benchmark BENCHMARK_ARGS="--rounds 5 --skip-scale --json bench.json"
+BENCHMARK_ARGS ?=
 benchmark: $(STAMP)
-	scripts/with-postgres $(BIN)/python scripts/loadtest.py --quiet
+	scripts/with-postgres $(BIN)/python scripts/benchmark.py $(BENCHMARK_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

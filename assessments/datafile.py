@@ -66,6 +66,24 @@ def export_document(questionnaire: Questionnaire) -> dict[str, Any]:
     }
 
 
+def revision_document(questionnaire: Questionnaire) -> dict[str, Any]:
+    """Return what a published revision freezes: the working copy as respondents see it.
+
+    The same format as the data file, without what does not reach respondents:
+    the published switch, inactive statements, and reasons left with none.
+    """
+    document = export_document(questionnaire)
+    data = document["questionnaire"]
+    del data["published"]
+    reasons = []
+    for reason in data["reasons"]:
+        statements = [statement for statement in reason["statements"] if statement.pop("active")]
+        if statements:
+            reasons.append({**reason, "statements": statements})
+    data["reasons"] = reasons
+    return document
+
+
 def _texts(instance, field: str) -> dict[str, str]:
     """Return {language: text} for one translated field, "" where a language has none."""
     return {
@@ -114,7 +132,7 @@ def import_document(document: Any, *, update: bool = False) -> tuple[Questionnai
     is true, so that loading on every start never overwrites admin edits.
     With `update` the database ends up matching the file exactly: reasons
     and statements are matched by key, and those missing from the file are
-    deleted (their answers keep their snapshots).
+    deleted. Then the result is published as a revision.
     """
     _require(document, ("format", "questionnaire"), "file")
     if document["format"] not in READABLE_FORMATS:
@@ -135,6 +153,9 @@ def import_document(document: Any, *, update: bool = False) -> tuple[Questionnai
             transaction.set_rollback(True)
     if existing is not None and not update:
         return Questionnaire.objects.get(pk=existing.pk), False
+    # What a file holds is meant to be answered: publish it (a no-op when the
+    # latest revision already says the same).
+    questionnaire.publish()
     return questionnaire, True
 
 

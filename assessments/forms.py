@@ -3,26 +3,27 @@
 from __future__ import annotations
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Field, Layout
+from crispy_forms.layout import Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from . import scoring
-from .models import Question
+from .models import FrozenStatement
+from .widgets import StatementScales
 
 SCALE_CHOICES = [(str(value), label) for value, label in scoring.SCALE]
 
 
 class StepForm(forms.Form):
-    """One 5-point agreement scale per active statement of a reason."""
+    """One 5-point agreement scale per statement of a reason."""
 
-    def __init__(self, *args, questions: list[Question], **kwargs) -> None:
+    def __init__(self, *args, statements: tuple[FrozenStatement, ...], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.questions = questions
-        for question in questions:
-            self.fields[self.field_name(question)] = forms.TypedChoiceField(
-                label=question.statement,
-                help_text=question.help_text,
+        self.statements = statements
+        for statement in statements:
+            self.fields[self.field_name(statement)] = forms.TypedChoiceField(
+                label=str(statement.text),
+                help_text=str(statement.help_text),
                 choices=SCALE_CHOICES,
                 coerce=int,
                 widget=forms.RadioSelect,
@@ -36,23 +37,21 @@ class StepForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
-        self.helper.layout = Layout(
-            *(Field(name, template="assessments/_scale_field.html") for name in self.fields)
-        )
+        self.helper.layout = Layout(StatementScales(*self.fields))
 
     @staticmethod
-    def field_name(question: Question) -> str:
-        return f"q{question.pk}"
+    def field_name(statement: FrozenStatement) -> str:
+        return f"q{statement.position}"
 
     def answers(self) -> dict[int, int]:
-        """Return {question id: value} for every statement that holds a valid answer.
+        """Return {statement position: value} for every statement that holds a valid answer.
 
         After a failed validation this is the part of the step that can still
         be kept, which is what Back saves.
         """
         cleaned = getattr(self, "cleaned_data", {})
         return {
-            question.pk: cleaned[self.field_name(question)]
-            for question in self.questions
-            if cleaned.get(self.field_name(question)) is not None
+            statement.position: cleaned[self.field_name(statement)]
+            for statement in self.statements
+            if cleaned.get(self.field_name(statement)) is not None
         }

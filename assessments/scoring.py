@@ -130,13 +130,24 @@ def band_for(score: int, some_signs_from: int, strong_signs_from: int) -> Band:
     return Band.LITTLE
 
 
+def reason_score(answers: Iterable[tuple[int, str, int]]) -> int:
+    """Return a reason's 0..100 score from (value, direction, weight) triples.
+
+    The weighted mean of the answers' signals; 0 when nothing is weighted.
+    """
+    total_weight = weighted = 0.0
+    for value, direction, weight in answers:
+        if weight > 0:
+            total_weight += weight
+            weighted += weight * signal(value, direction)
+    # Round half up, so that 62.5 reads as 63 the way a person expects.
+    return int(100 * weighted / total_weight + 0.5) if total_weight else 0
+
+
 def score_reason(reason: ReasonInput) -> ReasonScore:
     """Return the score, band and strongest signals of one reason."""
     answers = [answer for answer in reason.answers if answer.weight > 0]
-    total_weight = sum(answer.weight for answer in answers)
-    weighted = sum(answer.weight * signal(answer.value, answer.direction) for answer in answers)
-    # Round half up, so that 62.5 reads as 63 the way a person expects.
-    score = int(100 * weighted / total_weight + 0.5) if total_weight else 0
+    score = reason_score((answer.value, answer.direction, answer.weight) for answer in answers)
     leaning = [
         (answer.weight * signal(answer.value, answer.direction), answer)
         for answer in answers

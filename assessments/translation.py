@@ -2,13 +2,13 @@
 
 Each field listed here gets a column per language (title_en, title_zh_hans,
 ...); reading `title` gives the active language, falling back to English.
-Snapshots taken when answering keep every language, so an old result reads
-the same in either language after the questionnaire is edited.
+A published revision freezes every language, so an old result reads the
+same in either language after the questionnaire is edited.
 """
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Answer, AnsweredReason, Question, Questionnaire, ReasonCategory
+from .models import Question, Questionnaire, ReasonCategory
 
 
 @register(Questionnaire)
@@ -24,21 +24,3 @@ class ReasonCategoryTranslation(TranslationOptions):
 @register(Question)
 class QuestionTranslation(TranslationOptions):
     fields = ("statement", "help_text")
-
-
-@register(AnsweredReason)
-class AnsweredReasonTranslation(TranslationOptions):
-    fields = (
-        "title",
-        "summary",
-        "why_it_matters",
-        "advice",
-        "band_little",
-        "band_some",
-        "band_strong",
-    )
-
-
-@register(Answer)
-class AnswerTranslation(TranslationOptions):
-    fields = ("statement",)

@@ -6,6 +6,7 @@ app_name = "assessments"
 
 urlpatterns = [
     path("", views.landing, name="landing"),
+    path("health/", views.health, name="health"),
     path("start/", views.start, name="start"),
     path("s/<uuid:submission_id>/", views.resume, name="resume"),
     path("s/<uuid:submission_id>/step/<int:number>/", views.step, name="step"),

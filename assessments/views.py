@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 import uuid
 
@@ -11,14 +12,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .forms import StepForm
-from .models import Questionnaire, Step, Submission, owner_key_for
+from .models import AlreadyComplete, FrozenReason, Revision, Submission, owner_key_for
 
 OWNER_TOKEN = "mlfit_owner_token"
+RESULTS_CACHE_SECONDS = 24 * 60 * 60
 CURRENT_SUBMISSION = "mlfit_current_submission"
 
 
@@ -52,35 +55,18 @@ def problem(
     )
 
 
-def current_questionnaire() -> Questionnaire | None:
-    """Return the questionnaire the landing page offers."""
-    published = Questionnaire.objects.published()
-    return (
-        published.filter(slug=settings.MLFIT_QUESTIONNAIRE_SLUG).first()
-        or published.order_by("pk").first()
-    )
-
-
 def current_submission(request: HttpRequest) -> Submission | None:
     """Return the unfinished submission this browser was last working on, if any."""
     token = owner_token(request)
     submission_id = request.session.get(CURRENT_SUBMISSION)
     if not token or not submission_id:
         return None
-    return (
-        Submission.objects.in_progress()
-        .owned_by(token)
-        .filter(pk=submission_id)
-        .select_related("questionnaire")
-        .first()
-    )
+    return Submission.objects.in_progress().owned_by(token).filter(pk=submission_id).first()
 
 
 def owned_submission(request: HttpRequest, submission_id: uuid.UUID) -> Submission | HttpResponse:
     """Return the submission if this browser may change it, else a page saying why not."""
-    submission = get_object_or_404(
-        Submission.objects.select_related("questionnaire"), pk=submission_id
-    )
+    submission = get_object_or_404(Submission.objects.with_revision(), pk=submission_id)
     if not submission.is_owned_by(owner_token(request)):
         return problem(
             request,
@@ -102,9 +88,15 @@ def step_url(submission: Submission, number: int) -> str:
 
 
 @require_GET
+def health(request: HttpRequest) -> HttpResponse:
+    """Answer "ok": for load balancers and uptime checks, and the benchmark's baseline."""
+    return HttpResponse("ok", content_type="text/plain; charset=utf-8")
+
+
+@require_GET
 def landing(request: HttpRequest) -> HttpResponse:
-    questionnaire = current_questionnaire()
-    if questionnaire is None:
+    revision = Revision.objects.latest_open()
+    if revision is None:
         return problem(
             request,
             503,
@@ -112,26 +104,26 @@ def landing(request: HttpRequest) -> HttpResponse:
             _("No questionnaire has been published yet. Please come back later."),
         )
     submission = current_submission(request)
-    if submission is not None and submission.questionnaire_id != questionnaire.pk:
+    if submission is not None and submission.revision.questionnaire_id != revision.questionnaire_id:
         submission = None
-    steps = questionnaire.steps()
+    frozen = revision.frozen
     return render(
         request,
         "assessments/landing.html",
         {
-            "questionnaire": questionnaire,
+            "questionnaire": frozen,
             "submission": submission,
-            "steps": steps,
-            "step_count": len(steps),
-            "statement_count": sum(len(step.questions) for step in steps),
+            "steps": frozen.reasons,
+            "step_count": len(frozen.reasons),
+            "statement_count": frozen.statement_count,
         },
     )
 
 
 @require_POST
 def start(request: HttpRequest) -> HttpResponse:
-    questionnaire = current_questionnaire()
-    if questionnaire is None or not questionnaire.steps():
+    revision = Revision.objects.latest_open()
+    if revision is None or not revision.frozen.reasons:
         return problem(
             request,
             503,
@@ -140,9 +132,10 @@ def start(request: HttpRequest) -> HttpResponse:
         )
     token = owner_token(request, create=True)
     submission = Submission.objects.create(
-        questionnaire=questionnaire,
+        revision=revision,
         owner_key=owner_key_for(token),
         language=translation.get_language(),
+        answers="0" * revision.frozen.statement_count,
     )
     request.session[CURRENT_SUBMISSION] = str(submission.pk)
     return redirect(step_url(submission, 1))
@@ -155,11 +148,11 @@ def resume(request: HttpRequest, submission_id: uuid.UUID) -> HttpResponse:
         return submission
     if submission.is_complete:
         return redirect(submission)
-    open_step = Submission.first_open_step(
-        submission.questionnaire.steps(), submission.answer_values()
-    )
+    open_step = submission.first_open_step()
     if open_step is None:
-        submission.complete()
+        # Everything is answered (the last page was left with Back, say).
+        with contextlib.suppress(AlreadyComplete):
+            submission.save_step({}, complete=True)
         return redirect(submission)
     return redirect(step_url(submission, open_step.number))
 
@@ -172,21 +165,8 @@ def step(request: HttpRequest, submission_id: uuid.UUID, number: int) -> HttpRes
     if submission.is_complete:
         if request.method == "GET":
             return redirect(submission)
-        return problem(
-            request,
-            409,
-            _("This questionnaire is already finished"),
-            _(
-                "Its answers can no longer be changed, and nothing you just sent was saved. "
-                "Your results are ready."
-            ),
-            next_step=(submission.get_absolute_url(), _("See your results")),
-        )
-    steps = submission.questionnaire.steps()
-    if request.method == "POST" and "reason" in request.POST:
-        shown = shown_step(request.POST["reason"], steps)
-        if shown is None or shown.number != number:
-            return questionnaire_changed(request, submission, shown)
+        return already_complete(request, submission)
+    steps = submission.frozen.reasons
     if not 1 <= number <= len(steps):
         return problem(
             request,
@@ -201,33 +181,34 @@ def step(request: HttpRequest, submission_id: uuid.UUID, number: int) -> HttpRes
         )
     current = steps[number - 1]
     values = submission.answer_values()
-    open_step = Submission.first_open_step(steps, values)
+    open_step = submission.first_open_step(values)
     if open_step is not None and number > open_step.number:
         # Steps are answered in order; send the person to the first gap.
         messages.info(request, _("Please answer this step first."))
         return redirect(step_url(submission, open_step.number))
     if request.method == "POST":
-        return post_step(request, submission, steps, number, values)
-    form = StepForm(questions=current.questions, initial=initial_values(current, values))
-    return render_step(request, submission, steps, current, form)
+        return post_step(request, submission, current, values)
+    form = StepForm(statements=current.statements, initial=initial_values(current, values))
+    return render_step(request, submission, current, form)
 
 
 def post_step(
-    request: HttpRequest,
-    submission: Submission,
-    steps: list[Step],
-    number: int,
-    values: dict[int, int],
+    request: HttpRequest, submission: Submission, current: FrozenReason, values: list[int]
 ) -> HttpResponse:
     """Save a posted step, Next or Back, then go where the person asked to go."""
-    current = steps[number - 1]
+    number = current.number
+    is_last = number == len(submission.frozen.reasons)
     form = StepForm(
-        request.POST, questions=current.questions, initial=initial_values(current, values)
+        request.POST, statements=current.statements, initial=initial_values(current, values)
     )
     valid = form.is_valid()
+    going_on = valid and request.POST.get("action") != "back" and "language" not in request.POST
     # Whatever was validly answered is kept, even when the step is not complete,
     # so that going Back, switching language or leaving never loses an answer.
-    submission.save_step(current, form.answers())
+    try:
+        completed = submission.save_step(form.answers(), complete=going_on and is_last)
+    except AlreadyComplete:
+        return already_complete(request, submission)
     if "language" in request.POST:
         return switch_language(request, submission, step_url(submission, number))
     submission.record_language(translation.get_language())
@@ -236,16 +217,29 @@ def post_step(
             return redirect("assessments:landing")
         return redirect(step_url(submission, number - 1))
     if not valid:
-        return render_step(request, submission, steps, current, form)
-    if number < len(steps):
+        return render_step(request, submission, current, form)
+    if not is_last:
         return redirect(step_url(submission, number + 1))
-    if submission.complete():
+    if completed:
         request.session.pop(CURRENT_SUBMISSION, None)
         return redirect(submission)
     messages.warning(
         request, _("A few statements still need an answer before your results are ready.")
     )
     return redirect("assessments:resume", submission.pk)
+
+
+def already_complete(request: HttpRequest, submission: Submission) -> HttpResponse:
+    return problem(
+        request,
+        409,
+        _("This questionnaire is already finished"),
+        _(
+            "Its answers can no longer be changed, and nothing you just sent was saved. "
+            "Your results are ready."
+        ),
+        next_step=(submission.get_absolute_url(), _("See your results")),
+    )
 
 
 def switch_language(request: HttpRequest, submission: Submission, url: str) -> HttpResponse:
@@ -271,57 +265,36 @@ def switch_language(request: HttpRequest, submission: Submission, url: str) -> H
     return response
 
 
-def shown_step(reason_id: str, steps: list[Step]) -> Step | None:
-    """Return the step of the reason a posted page showed, or None if it is no longer asked."""
-    return next((step for step in steps if str(step.category.pk) == reason_id), None)
+def initial_values(current: FrozenReason, values: list[int]) -> dict[str, int]:
+    return {
+        StepForm.field_name(statement): values[statement.position]
+        for statement in current.statements
+        if values[statement.position]
+    }
 
 
-def questionnaire_changed(request, submission: Submission, shown: Step | None) -> HttpResponse:
-    """Keep what was answered on a page an admin changed meanwhile, and say so.
-
-    Reasons may have been reordered, or a reason's statements deactivated,
-    between the page being shown and posted: the answers still go to the
-    reason the person saw.
-    """
-    if shown is not None:
-        form = StepForm(request.POST, questions=shown.questions)
-        form.is_valid()
-        submission.save_step(shown, form.answers())
-    messages.warning(
-        request,
-        _(
-            "The questionnaire was updated while you were answering. Your answers are saved; "
-            "please check this page and carry on."
-        ),
-    )
-    return redirect("assessments:resume", submission.pk)
-
-
-def initial_values(current: Step, values: dict[int, int]) -> dict[str, int]:
-    return {StepForm.field_name(q): values[q.pk] for q in current.questions if q.pk in values}
-
-
-def render_step(request, submission, steps, current, form) -> HttpResponse:
+def render_step(
+    request: HttpRequest, submission: Submission, current: FrozenReason, form: StepForm
+) -> HttpResponse:
+    step_count = len(submission.frozen.reasons)
     return render(
         request,
         "assessments/step.html",
         {
             "submission": submission,
-            "questionnaire": submission.questionnaire,
+            "questionnaire": submission.frozen,
             "step": current,
-            "step_count": len(steps),
-            "progress": round(100 * (current.number - 1) / len(steps)),
+            "step_count": step_count,
+            "progress": round(100 * (current.number - 1) / step_count),
             "form": form,
-            "is_last": current.number == len(steps),
+            "is_last": current.number == step_count,
         },
     )
 
 
 @require_GET
 def results(request: HttpRequest, submission_id: uuid.UUID) -> HttpResponse:
-    submission = get_object_or_404(
-        Submission.objects.select_related("questionnaire"), pk=submission_id
-    )
+    submission = get_object_or_404(Submission.objects.with_revision(), pk=submission_id)
     is_owner = submission.is_owned_by(owner_token(request))
     if not submission.is_complete:
         if is_owner:
@@ -332,14 +305,17 @@ def results(request: HttpRequest, submission_id: uuid.UUID) -> HttpResponse:
             _("These results are not ready"),
             _("This questionnaire has not been finished yet, so there are no results to show."),
         )
-    result = submission.result()
     return render(
         request,
         "assessments/results.html",
         {
             "submission": submission,
-            "questionnaire": submission.questionnaire,
-            "result": result,
+            "questionnaire": submission.frozen,
+            # Scored only when the page is not in the cache yet: a finished
+            # submission's result never changes, so its text is kept once written.
+            "result": SimpleLazyObject(submission.result),
+            "cache_seconds": RESULTS_CACHE_SECONDS,
+            "language": translation.get_language(),
             "is_owner": is_owner,
             "share_url": request.build_absolute_uri(submission.get_absolute_url()),
         },

@@ -1,4 +1,8 @@
-"""Fixtures named after the things they make: a questionnaire, a respondent, a submission."""
+"""Fixtures named after the things they make: a questionnaire, a respondent, a submission.
+
+Statements are posted as `q<position>`, their place in the submission's
+revision; `statements_of(submission, number)` gives a step's statements.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +10,13 @@ import json
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
 from assessments.datafile import import_document
-from assessments.models import Question, Questionnaire, ReasonCategory, Submission
+from assessments.models import FrozenStatement, Question, Questionnaire, ReasonCategory, Submission
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT_FILE = ROOT / "assessments" / "content" / "ml_engineering_fit.json"
@@ -29,11 +34,17 @@ def default_language_afterwards():
     translation.activate("en")
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Start each test with nothing cached (results pages are cached once written)."""
+    cache.clear()
+
+
 @pytest.fixture
 def questionnaire(db) -> Questionnaire:
     """The default questionnaire, loaded from the repository's data file."""
     document = json.loads(CONTENT_FILE.read_text(encoding="utf-8"))
-    questionnaire, _ = import_document(document)
+    questionnaire, _ = import_document(document)  # loads and publishes revision 1
     return questionnaire
 
 
@@ -61,6 +72,7 @@ def small_questionnaire(db) -> Questionnaire:
             statement=f"{key.title()} statement B.",
             direction="reverse",
         )
+    questionnaire.publish()
     return questionnaire
 
 
@@ -87,10 +99,18 @@ def step_url(submission: Submission, number: int) -> str:
     return reverse("assessments:step", args=[submission.pk, number])
 
 
+def statements_of(submission: Submission, number: int) -> tuple[FrozenStatement, ...]:
+    """Return the statements of step `number` of the submission's revision."""
+    return submission.frozen.reasons[number - 1].statements
+
+
 def step_data(submission: Submission, number: int, value: int | str, **extra) -> dict:
-    """Return a POST body answering every active statement of a step with `value`."""
-    step = submission.questionnaire.steps()[number - 1]
-    return {**{f"q{q.pk}": str(value) for q in step.questions}, "action": "next", **extra}
+    """Return a POST body answering every statement of a step with `value`."""
+    return {
+        **{f"q{s.position}": str(value) for s in statements_of(submission, number)},
+        "action": "next",
+        **extra,
+    }
 
 
 def answer_step(client: Client, submission: Submission, number: int, value: int | str = 3):
@@ -98,14 +118,14 @@ def answer_step(client: Client, submission: Submission, number: int, value: int 
 
 
 def complete(client: Client, submission: Submission, values: dict[int, int] | int = 3):
-    """Answer every step; `values` is one value for all, or {question id: value}."""
+    """Answer every step; `values` is one value for all, or {statement position: value}."""
     response = None
-    for step in submission.questionnaire.steps():
+    for reason in submission.frozen.reasons:
         if isinstance(values, int):
-            data = {f"q{q.pk}": str(values) for q in step.questions}
+            data = {f"q{s.position}": str(values) for s in reason.statements}
         else:
-            data = {f"q{q.pk}": str(values[q.pk]) for q in step.questions}
-        response = client.post(step_url(submission, step.number), {**data, "action": "next"})
+            data = {f"q{s.position}": str(values[s.position]) for s in reason.statements}
+        response = client.post(step_url(submission, reason.number), {**data, "action": "next"})
         assert response.status_code == 302, response.content.decode()[:2000]
     submission.refresh_from_db()
     return response

@@ -1,4 +1,4 @@
-"""The Django admin: editing the questionnaire, reading and exporting submissions."""
+"""The Django admin: editing and publishing the questionnaire, reading and exporting submissions."""
 
 from __future__ import annotations
 
@@ -10,11 +10,17 @@ from collections import defaultdict
 from html.parser import HTMLParser
 
 import pytest
+from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from assessments.models import Question, Questionnaire, ReasonCategory, Submission
+from assessments.exports import FIXED_COLUMNS
+from assessments.models import Question, Questionnaire, ReasonCategory, Revision, Submission
 
-from .conftest import answer_step, complete, start
+from .conftest import answer_step, complete, start, step_url
 
 # -- Helpers -------------------------------------------------------------------------
 
@@ -99,6 +105,31 @@ def admin_url(model: str, view: str = "changelist", *args) -> str:
     return reverse(f"admin:assessments_{model}_{view}", args=args)
 
 
+def publish_url(questionnaire: Questionnaire) -> str:
+    return admin_url("questionnaire", "publish", questionnaire.pk)
+
+
+def listed_changes(response) -> list[str]:
+    """Return the changes the publish page lists, as text: "Reason: what changed"."""
+    found = re.search(
+        r'<ul class="publish-change-list">(.*?)</ul>', response.content.decode(), re.S
+    )
+    if found is None:
+        return []
+    items = re.findall(r"<li>(.*?)</li>", found[1], re.S)
+    return [html.unescape(re.sub(r"<[^>]+>", "", item)).strip() for item in items]
+
+
+def messages_shown(response) -> list[str]:
+    """Return the texts of the admin's messages on a page."""
+    found = re.findall(r'<ul class="messagelist">(.*?)</ul>', response.content.decode(), re.S)
+    return [
+        html.unescape(text).strip()
+        for block in found
+        for text in re.findall(r"<li[^>]*>(.*?)</li>", block, re.S)
+    ]
+
+
 def export_csv(admin_client, *submissions: Submission):
     return admin_client.post(
         admin_url("submission"),
@@ -110,11 +141,20 @@ def export_csv(admin_client, *submissions: Submission):
     )
 
 
+def export_link(response) -> str:
+    """Return where the submission list's "Export these as CSV" link points."""
+    found = re.search(r'<a href="([^"]*)">Export these as CSV</a>', response.content.decode())
+    assert found, "no export link on the page"
+    return html.unescape(found[1])
+
+
 def csv_rows(response) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8"))))
+    assert response.streaming, "the CSV export is not streamed"
+    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8"))))
 
 
-def statements_of(reason_key: str) -> list[str]:
+def statement_texts(reason_key: str) -> list[str]:
+    """Return the statements of a reason as admins edit them, in order."""
     return list(
         Question.objects.filter(category__key=reason_key)
         .order_by("order")
@@ -122,12 +162,28 @@ def statements_of(reason_key: str) -> list[str]:
     )
 
 
+def revision_numbers(questionnaire: Questionnaire) -> list[int]:
+    return list(questionnaire.revisions.order_by("number").values_list("number", flat=True))
+
+
+def add_submissions(revision: Revision, count: int) -> None:
+    """Store `count` finished submissions on `revision` at once, every answer "Agree"."""
+    Submission.objects.bulk_create(
+        Submission(
+            revision=revision,
+            owner_key=f"{index:064x}",
+            answers="4" * revision.frozen.statement_count,
+            completed_at=timezone.now(),
+        )
+        for index in range(count)
+    )
+
+
 @pytest.fixture
 def varied_submission(questionnaire, respondent) -> Submission:
     """A finished submission whose answers cycle through 1..5, so scores differ by reason."""
     submission = start(respondent)
-    questions = Question.objects.filter(category__questionnaire=questionnaire).order_by("pk")
-    complete(respondent, submission, {q.pk: index % 5 + 1 for index, q in enumerate(questions)})
+    complete(respondent, submission, {position: position % 5 + 1 for position in range(30)})
     return submission
 
 
@@ -138,6 +194,18 @@ def unfinished_submission(questionnaire, other_browser) -> Submission:
     response = answer_step(other_browser, submission, 1, 4)
     assert response.status_code == 302
     return submission
+
+
+@pytest.fixture
+def viewing_staff(django_user_model) -> Client:
+    """A browser logged in as staff who may view questionnaires but not change them."""
+    user = django_user_model.objects.create_user("viewer", password="not-used", is_staff=True)
+    user.user_permissions.add(
+        Permission.objects.get(content_type__app_label="assessments", codename="view_questionnaire")
+    )
+    browser = Client()
+    browser.force_login(user)
+    return browser
 
 
 # -- The questionnaire -----------------------------------------------------------------
@@ -174,7 +242,7 @@ def test_the_reason_page_lists_its_statements_inline(admin_client, questionnaire
 
     data = form_data(response, "reasoncategory_form")
     shown = [data[f"questions-{index}-statement_en"][0] for index in range(6)]
-    assert shown == statements_of("perseverance")
+    assert shown == statement_texts("perseverance")
     assert data["questions-INITIAL_FORMS"] == ["6"]
 
 
@@ -226,8 +294,8 @@ def test_the_statement_list_filters_by_reason(admin_client, questionnaire):
     response = admin_client.get(admin_url("question"), {"category__id__exact": reason.pk})
 
     text = page_text(response)
-    assert all(statement in text for statement in statements_of("little-ml"))
-    assert not any(statement in text for statement in statements_of("perseverance"))
+    assert all(statement in text for statement in statement_texts("little-ml"))
+    assert not any(statement in text for statement in statement_texts("perseverance"))
     assert "6 results" in text
     assert "Little ML" in selected_filters(response, f"category__id__exact={reason.pk}")
 
@@ -241,7 +309,7 @@ def test_the_statement_list_filters_inactive_statements(admin_client, questionna
     text = page_text(response)
     assert retired.statement in text
     assert "1 result" in text
-    assert statements_of("little-ml")[0] not in text
+    assert statement_texts("little-ml")[0] not in text
     assert "No" in selected_filters(response, "active__exact=0")
 
 
@@ -252,6 +320,287 @@ def test_the_statement_list_search_finds_a_statement_by_its_words(admin_client, 
 
     assert [question.pk for question in response.context["cl"].result_list] == [wanted.pk]
     assert wanted.statement in page_text(response)
+
+
+# -- Publishing -------------------------------------------------------------------------
+
+
+def reword_a_statement() -> str:
+    statement = Question.objects.get(key="skip-the-maths")
+    Question.objects.filter(pk=statement.pk).update(statement="Formulas put me off.")
+    return (
+        f"Constant learning: Reworded (en): “{statement.statement}” → “Formulas put me off.” "
+        "Check the other languages: only these changed."
+    )
+
+
+def rekey_a_statement() -> str:
+    statement = Question.objects.get(key="skip-the-maths")
+    Question.objects.filter(pk=statement.pk).update(direction="reverse")
+    return (
+        "Constant learning: Re-keyed from agreeing signals “may not fit” to reverse-keyed: "
+        f"“{statement.statement}”"
+    )
+
+
+def delete_a_statement() -> str:
+    statement = Question.objects.get(key="multi-day-bug-hunt")
+    statement.delete()
+    return f"Perseverance: No longer asked: “{statement.statement}”"
+
+
+def retire_a_statement() -> str:
+    statement = Question.objects.get(key="multi-day-bug-hunt")
+    Question.objects.filter(pk=statement.pk).update(active=False)
+    return f"Perseverance: No longer asked: “{statement.statement}”"
+
+
+def add_a_statement() -> str:
+    reason = ReasonCategory.objects.get(key="little-ml")
+    Question.objects.create(category=reason, order=7, statement="I would rather tune than ship.")
+    return (
+        "Little ML: New statement: “I would rather tune than ship.” "
+        "(No text in zh-hans yet: English is shown instead.)"
+    )
+
+
+def move_band_thresholds() -> str:
+    ReasonCategory.objects.filter(key="perseverance").update(
+        some_signs_from=40, strong_signs_from=70
+    )
+    return (
+        "Perseverance: Band thresholds: “some signs” from 35 to 40, “strong signs” from 65 to 70."
+    )
+
+
+EDITS = [
+    pytest.param(reword_a_statement, id="reworded"),
+    pytest.param(rekey_a_statement, id="re-keyed"),
+    pytest.param(delete_a_statement, id="deleted"),
+    pytest.param(retire_a_statement, id="made-inactive"),
+    pytest.param(add_a_statement, id="added"),
+    pytest.param(move_band_thresholds, id="thresholds"),
+]
+
+
+def test_the_questionnaire_page_offers_publish_changes(admin_client, questionnaire):
+    response = admin_client.get(admin_url("questionnaire", "change", questionnaire.pk))
+
+    assert f'<a href="{publish_url(questionnaire)}">Publish changes</a>' in page_text(response)
+
+
+def test_saving_in_the_admin_changes_the_working_copy_not_the_published_revision(
+    admin_client, questionnaire
+):
+    reason = ReasonCategory.objects.get(key="perseverance")
+    original = statement_texts("perseverance")[0]
+    url = admin_url("reasoncategory", "change", reason.pk)
+    data = form_data(admin_client.get(url), "reasoncategory_form")
+    data["questions-0-statement_en"] = ["I keep at a stubborn bug until it is gone."]
+
+    response = admin_client.post(url, {**data, "_save": "Save"})
+
+    assert response.status_code == 302
+    assert statement_texts("perseverance")[0] == "I keep at a stubborn bug until it is gone."
+    assert revision_numbers(questionnaire) == [1]
+    published = questionnaire.latest_revision().frozen.reasons[1].statements[0]
+    assert str(published.text) == original
+
+
+@pytest.mark.parametrize("edit", EDITS)
+def test_the_publish_page_lists_what_changed_since_the_last_revision(
+    admin_client, questionnaire, edit
+):
+    expected = edit()
+
+    response = admin_client.get(publish_url(questionnaire))
+
+    assert response.status_code == 200
+    assert "Changes since revision 1, which respondents answer now:" in page_text(response)
+    assert listed_changes(response) == [expected]
+    assert 'value="Publish"' in page_text(response)
+    assert revision_numbers(questionnaire) == [1]
+
+
+@pytest.mark.parametrize("edit", EDITS)
+def test_publishing_creates_revision_2_with_the_change_and_says_so(
+    admin_client, admin_user, questionnaire, edit
+):
+    edit()
+
+    response = admin_client.post(publish_url(questionnaire), follow=True)
+
+    assert response.redirect_chain == [
+        (admin_url("questionnaire", "change", questionnaire.pk), 302)
+    ]
+    assert "Published revision 2. New respondents now answer it." in messages_shown(response)
+    assert revision_numbers(questionnaire) == [1, 2]
+    revision = questionnaire.latest_revision()
+    assert revision.published_by == admin_user.username
+    # Revision 2 holds the change: the working copy now matches it.
+    assert "There is nothing to publish." in page_text(admin_client.get(publish_url(questionnaire)))
+
+
+def test_after_publishing_the_landing_page_shows_the_new_wording(
+    admin_client, questionnaire, respondent
+):
+    ReasonCategory.objects.filter(key="perseverance").update(title="Staying power")
+    assert "Staying power" not in page_text(respondent.get(reverse("assessments:landing")))
+
+    admin_client.post(publish_url(questionnaire))
+
+    landing = page_text(respondent.get(reverse("assessments:landing")))
+    assert "Staying power" in landing
+    assert "Perseverance" not in landing
+
+
+def test_after_publishing_a_new_start_answers_the_new_revision(
+    admin_client, questionnaire, respondent
+):
+    Question.objects.filter(key="postpone-learning-new-tool").update(
+        statement="New tools at work make me groan."
+    )
+    admin_client.post(publish_url(questionnaire))
+
+    submission = start(respondent)
+
+    assert submission.revision.number == 2
+    assert "New tools at work make me groan." in page_text(respondent.get(step_url(submission, 1)))
+
+
+def test_the_publish_page_says_there_is_nothing_to_publish_when_nothing_changed(
+    admin_client, questionnaire
+):
+    response = admin_client.get(publish_url(questionnaire))
+
+    text = page_text(response)
+    assert response.status_code == 200
+    assert "There is nothing to publish." in text
+    assert 'value="Publish"' not in text
+    assert revision_numbers(questionnaire) == [1]
+
+
+def test_publishing_unchanged_content_anyway_creates_no_revision(admin_client, questionnaire):
+    response = admin_client.post(publish_url(questionnaire), follow=True)
+
+    assert response.redirect_chain == [
+        (admin_url("questionnaire", "change", questionnaire.pk), 302)
+    ]
+    assert "Nothing has changed since revision 1; nothing was published." in messages_shown(
+        response
+    )
+    assert revision_numbers(questionnaire) == [1]
+
+
+def test_the_first_publish_page_counts_what_revision_1_will_ask(admin_client, db):
+    draft = Questionnaire.objects.create(slug="draft", title="Draft")
+    for order, key in enumerate(["first", "second"], start=1):
+        reason = ReasonCategory.objects.create(
+            questionnaire=draft,
+            key=key,
+            order=order,
+            title=key.title(),
+            summary="Summary.",
+            why_it_matters="Why.",
+            advice="Advice.",
+        )
+        Question.objects.create(category=reason, key=f"{key}-a", statement=f"{key} A.")
+    Question.objects.create(category=reason, key="second-b", statement="Second B.")
+
+    response = admin_client.get(publish_url(draft))
+
+    assert "This will be the first revision. 2 reasons, 3 statements." in page_text(response)
+    assert 'value="Publish"' in page_text(response)
+    assert revision_numbers(draft) == []
+
+
+def test_staff_without_change_permission_cannot_publish(viewing_staff, questionnaire):
+    reword_a_statement()
+
+    shown = viewing_staff.get(publish_url(questionnaire))
+    posted = viewing_staff.post(publish_url(questionnaire))
+
+    assert (shown.status_code, posted.status_code) == (403, 403)
+    assert revision_numbers(questionnaire) == [1]
+
+
+def test_staff_without_change_permission_are_not_offered_publish_changes(
+    viewing_staff, questionnaire
+):
+    response = viewing_staff.get(admin_url("questionnaire", "change", questionnaire.pk))
+
+    assert response.status_code == 200
+    assert publish_url(questionnaire) not in page_text(response)
+
+
+# -- Revisions --------------------------------------------------------------------------
+
+
+def test_the_revision_list_shows_each_revision_with_its_number_of_submissions(
+    admin_client, questionnaire
+):
+    add_submissions(questionnaire.latest_revision(), 2)
+    reword_a_statement()
+    add_submissions(questionnaire.publish(by="editor"), 1)
+
+    response = admin_client.get(admin_url("revision"))
+
+    page = response.content.decode()
+    rows = re.findall(
+        r'<td class="field-number">(\d+)</td>.*?'
+        r'<td class="field-published_by">([^<]*)</td>\s*'
+        r'<td class="field-submission_count">(\d+)</td>',
+        page,
+        re.S,
+    )
+    assert rows == [("2", "editor", "1"), ("1", "-", "2")]
+    assert "Is machine-learning engineering for you?, revision 2" in page_text(response)
+
+
+def test_the_revision_list_offers_no_add_and_no_delete(admin_client, questionnaire):
+    text = page_text(admin_client.get(admin_url("revision")))
+
+    assert "Add revision" not in text
+    assert "delete_selected" not in text
+    assert 'name="_selected_action"' not in text
+
+
+@pytest.mark.parametrize(
+    ("view", "data"),
+    [
+        pytest.param("add", {"number": "2"}, id="add"),
+        pytest.param("change", {"number": "9", "published_by": "someone"}, id="change"),
+        pytest.param("delete", {"post": "yes"}, id="delete"),
+    ],
+)
+def test_a_revision_cannot_be_added_changed_or_deleted_in_the_admin(
+    admin_client, questionnaire, view, data
+):
+    revision = questionnaire.latest_revision()
+    args = () if view == "add" else (revision.pk,)
+
+    response = admin_client.post(admin_url("revision", view, *args), data)
+
+    assert response.status_code == 403
+    assert list(Revision.objects.values_list("pk", "number", "published_by")) == [
+        (revision.pk, 1, "")
+    ]
+
+
+def test_the_revision_page_shows_its_statements_read_only(admin_client, questionnaire):
+    revision = questionnaire.latest_revision()
+
+    response = admin_client.get(admin_url("revision", "change", revision.pk))
+
+    text = page_text(response)
+    assert response.status_code == 200
+    assert "<th>Reason</th><th>Statement</th><th>Direction</th>" in text
+    for reason in revision.frozen.reasons:
+        for statement in reason.statements:
+            assert f"<td>{reason.title}</td><td>{statement.text}</td>" in text
+    reverse_keyed = [s for s in revision.frozen.statements if s.direction == "reverse"]
+    assert text.count("<td>reverse-keyed</td>") == len(reverse_keyed) == 10
+    assert 'name="_save"' not in text
 
 
 # -- Submissions --------------------------------------------------------------------------
@@ -265,7 +614,17 @@ def test_the_submission_list_shows_every_submission(
     text = page_text(response)
     assert str(completed_submission.pk) in text
     assert str(unfinished_submission.pk) in text
-    assert "Is machine-learning engineering for you?" in text
+    assert "Is machine-learning engineering for you?, revision 1" in text
+
+
+def test_the_submission_list_shows_how_many_statements_each_has_answered(
+    admin_client, completed_submission, unfinished_submission
+):
+    response = admin_client.get(admin_url("submission"))
+
+    progress = re.findall(r'<td class="field-progress">([^<]*)</td>', response.content.decode())
+    # Newest first: the unfinished submission was started second.
+    assert progress == ["6 of 30", "30 of 30"]
 
 
 @pytest.mark.parametrize(
@@ -283,17 +642,76 @@ def test_the_submission_list_filters_by_status(
     assert str(submissions[hidden].pk) not in text
 
 
-def test_a_submission_page_shows_its_answers_and_scores(admin_client, varied_submission):
+def test_the_submission_list_filters_by_revision(
+    admin_client, questionnaire, completed_submission, other_browser
+):
+    reword_a_statement()
+    revision = questionnaire.publish()
+    newer = start(other_browser)
+
+    response = admin_client.get(admin_url("submission"), {"revision": revision.pk})
+
+    assert [submission.pk for submission in response.context["cl"].result_list] == [newer.pk]
+    assert "Is machine-learning engineering for you?, revision 2" in selected_filters(
+        response, f"revision={revision.pk}"
+    )
+
+
+def test_the_submission_list_runs_as_many_queries_for_sixty_submissions_as_for_three(
+    admin_client, questionnaire, django_assert_num_queries
+):
+    revision = questionnaire.latest_revision()
+    add_submissions(revision, 3)
+    # A revision's content is read once per process; read it before counting.
+    admin_client.get(admin_url("submission"))
+    with CaptureQueriesContext(connection) as three:
+        response = admin_client.get(admin_url("submission"))
+    assert len(response.context["cl"].result_list) == 3
+    add_submissions(revision, 57)
+
+    with django_assert_num_queries(len(three)):
+        response = admin_client.get(admin_url("submission"))
+
+    assert len(response.context["cl"].result_list) == 60
+    assert page_text(response).count("30 of 30") == 60
+
+
+def test_a_submission_page_shows_its_scores(admin_client, varied_submission):
     response = admin_client.get(admin_url("submission", "change", varied_submission.pk))
 
     text = page_text(response)
-    for answer in varied_submission.answers.all():
-        assert answer.statement in text
-    assert "Strongly agree" in text and "Strongly disagree" in text
     assert "<th>Reason</th><th>Score</th><th>Band</th>" in text
     for reason in varied_submission.result().reasons:
-        row = f"<tr><td>{reason.title}</td><td>{reason.score}</td><td>{reason.band.label}</td></tr>"
+        row = f"<tr><td>{reason.title}</td><td>{reason.score}</td><td>{reason.band_label}</td></tr>"
         assert row in text
+
+
+def test_a_submission_page_shows_each_statement_with_its_answer(admin_client, varied_submission):
+    labels = {1: "Strongly disagree", 2: "Disagree", 3: "Neither agree nor disagree"}
+    labels |= {4: "Agree", 5: "Strongly agree"}
+    directions = {"forward": "forward", "reverse": "reverse-keyed"}
+
+    response = admin_client.get(admin_url("submission", "change", varied_submission.pk))
+
+    text = page_text(response)
+    for reason in varied_submission.frozen.reasons:
+        for statement in reason.statements:
+            answer = labels[statement.position % 5 + 1]
+            row = (
+                f"<tr><td>{reason.title}</td><td>{statement.text}</td><td>{answer}</td>"
+                f"<td>{directions[statement.direction]}, {statement.weight}</td></tr>"
+            )
+            assert row in text
+
+
+def test_a_submission_page_marks_statements_not_answered_yet(admin_client, unfinished_submission):
+    response = admin_client.get(admin_url("submission", "change", unfinished_submission.pk))
+
+    answers = re.findall(
+        r"<tr><td>[^<]*</td><td>[^<]*</td><td>([^<]*)</td><td>[^<]*</td></tr>",
+        page_text(response),
+    )
+    assert answers == ["Agree"] * 6 + ["—"] * 24
 
 
 def test_a_submission_page_offers_no_save_button(admin_client, completed_submission):
@@ -306,26 +724,45 @@ def test_a_submission_page_offers_no_save_button(admin_client, completed_submiss
 def test_posting_to_a_submission_page_is_refused_and_changes_nothing(
     admin_client, completed_submission
 ):
-    completed_at = completed_submission.completed_at
+    completed_at, answers = completed_submission.completed_at, completed_submission.answers
 
     response = admin_client.post(
         admin_url("submission", "change", completed_submission.pk),
-        {"completed_at_0": "", "completed_at_1": "", "_save": "Save"},
+        {"completed_at_0": "", "completed_at_1": "", "answers": "1" * 30, "_save": "Save"},
     )
 
     assert response.status_code == 403
     completed_submission.refresh_from_db()
-    assert completed_submission.completed_at == completed_at
+    assert (completed_submission.completed_at, completed_submission.answers) == (
+        completed_at,
+        answers,
+    )
 
 
 def test_submissions_cannot_be_added_in_the_admin(admin_client, questionnaire):
     response = admin_client.post(
-        admin_url("submission", "add"), {"questionnaire": questionnaire.pk}
+        admin_url("submission", "add"),
+        {"revision": questionnaire.latest_revision().pk, "answers": "4" * 30},
     )
 
     assert response.status_code == 403
     assert not Submission.objects.exists()
     assert "Add submission" not in page_text(admin_client.get(admin_url("submission")))
+
+
+def test_deleting_a_questionnaire_with_submissions_in_the_admin_is_refused(
+    admin_client, completed_submission
+):
+    questionnaire = completed_submission.revision.questionnaire
+
+    response = admin_client.post(
+        admin_url("questionnaire", "delete", questionnaire.pk), {"post": "yes"}
+    )
+
+    assert "Cannot delete questionnaire" in page_text(response)
+    assert Questionnaire.objects.filter(pk=questionnaire.pk).exists()
+    assert Submission.objects.filter(pk=completed_submission.pk).exists()
+    assert revision_numbers(questionnaire) == [1]
 
 
 def test_an_anonymous_visitor_is_sent_to_the_admin_login(client, completed_submission):
@@ -345,17 +782,35 @@ def test_an_anonymous_visitor_cannot_export_submissions(client, completed_submis
     assert "text/csv" not in response.get("Content-Type", "")
 
 
+def test_an_anonymous_visitor_cannot_use_the_export_view(client, completed_submission):
+    response = client.get(admin_url("submission", "export"))
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("admin:login"))
+    assert "text/csv" not in response.get("Content-Type", "")
+
+
+def test_staff_without_view_permission_on_submissions_cannot_export(
+    viewing_staff, completed_submission
+):
+    response = viewing_staff.get(admin_url("submission", "export"))
+
+    assert response.status_code == 403
+    assert "text/csv" not in response.get("Content-Type", "")
+
+
 # -- The CSV export -------------------------------------------------------------------------
 
 
-def test_the_csv_export_is_a_csv_attachment(admin_client, completed_submission):
+def test_the_csv_export_is_a_streamed_csv_attachment(admin_client, completed_submission):
     response = export_csv(admin_client, completed_submission)
 
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="mlfit-submissions-')
-    assert csv_rows(response)[0][:5] == [
+    assert csv_rows(response)[0][:6] == [
         "submission",
         "questionnaire",
+        "revision",
         "started",
         "completed",
         "language",
@@ -367,15 +822,17 @@ def test_the_csv_export_has_a_column_per_reason_then_per_statement(
 ):
     header = csv_rows(export_csv(admin_client, completed_submission))[0]
 
-    assert header[5:10] == [
+    assert header[6:11] == [
         "score: Constant learning",
         "score: Perseverance",
         "score: Change and rework",
         "score: Stakeholder management",
         "score: Little ML",
     ]
-    assert header[10:16] == [f"Constant learning: {s}" for s in statements_of("constant-learning")]
-    assert len(header) == 5 + 5 + 30
+    assert header[11:17] == [
+        f"Constant learning: {s}" for s in statement_texts("constant-learning")
+    ]
+    assert len(header) == 6 + 5 + 30
 
 
 def test_the_csv_export_has_one_row_per_selected_submission(
@@ -390,10 +847,12 @@ def test_the_csv_export_has_one_row_per_selected_submission(
         str(unfinished_submission.pk),
     ]
     assert str(not_selected.pk) not in {row[0] for row in rows}
-    assert rows[1][1:4] == [
+    assert rows[1][1:6] == [
         "ml-engineering-fit",
+        "1",
         completed_submission.started_at.isoformat(),
         completed_submission.completed_at.isoformat(),
+        "en",
     ]
 
 
@@ -410,22 +869,30 @@ def test_the_csv_export_has_each_answer_under_its_statement(admin_client, varied
     header, row = csv_rows(export_csv(admin_client, varied_submission))
 
     exported = dict(zip(header, row, strict=True))
-    for answer in varied_submission.answers.select_related("reason"):
-        assert exported[f"{answer.reason.title}: {answer.statement}"] == str(answer.value)
+    for reason in varied_submission.frozen.reasons:
+        for statement in reason.statements:
+            column = f"{reason.title}: {statement.text}"
+            assert exported[column] == str(statement.position % 5 + 1)
+    assert {exported[column] for column in header[11:]} == {"1", "2", "3", "4", "5"}
 
 
 def test_the_csv_export_keeps_the_column_of_a_statement_deleted_after_answering(
-    admin_client, varied_submission
+    admin_client, questionnaire, varied_submission, other_browser
 ):
     deleted = Question.objects.get(key="skip-the-maths")
-    answer = varied_submission.answers.get(question=deleted)
+    column = f"Constant learning: {deleted.statement}"
     deleted.delete()
+    questionnaire.publish()
+    newer = start(other_browser)
+    complete(other_browser, newer, 2)
 
-    header, row = csv_rows(export_csv(admin_client, varied_submission))
+    header, *rows = csv_rows(export_csv(admin_client, varied_submission, newer))
 
-    exported = dict(zip(header, row, strict=True))
-    assert exported[f"Constant learning: {answer.statement}"] == str(answer.value)
-    assert len(header) == 5 + 5 + 30
+    old, new = (dict(zip(header, row, strict=True)) for row in rows)
+    assert (old["revision"], new["revision"]) == ("1", "2")
+    # skip-the-maths is the fifth statement: position 4, answered 4 % 5 + 1.
+    assert (old[column], new[column]) == ("5", "")
+    assert len(header) == 6 + 5 + 30
 
 
 def test_the_csv_export_leaves_unanswered_statements_of_an_unfinished_submission_empty(
@@ -435,35 +902,24 @@ def test_the_csv_export_leaves_unanswered_statements_of_an_unfinished_submission
 
     exported = dict(zip(header, row, strict=True))
     assert exported["completed"] == ""
-    assert [exported[f"Constant learning: {s}"] for s in statements_of("constant-learning")] == [
+    assert [exported[f"Constant learning: {s}"] for s in statement_texts("constant-learning")] == [
         "4"
     ] * 6
-    assert {exported[f"Little ML: {s}"] for s in statements_of("little-ml")} == {""}
+    assert {exported[f"Little ML: {s}"] for s in statement_texts("little-ml")} == {""}
     assert exported["score: Little ML"] == ""
     assert exported["score: Constant learning"] != ""
 
 
-def test_deleting_a_questionnaire_with_submissions_in_the_admin_is_refused(
-    admin_client, completed_submission
-):
-    questionnaire = completed_submission.questionnaire
-
-    response = admin_client.post(
-        admin_url("questionnaire", "delete", questionnaire.pk), {"post": "yes"}
-    )
-
-    assert "would require deleting the following protected related objects" in page_text(response)
-    assert Questionnaire.objects.filter(pk=questionnaire.pk).exists()
-    assert Submission.objects.filter(pk=completed_submission.pk).exists()
-
-
 def test_the_csv_export_titles_a_renamed_reason_by_its_newest_name_in_one_column(
-    admin_client, completed_submission, other_browser
+    admin_client, questionnaire, completed_submission, other_browser
 ):
     ReasonCategory.objects.filter(key="perseverance").update(title="Staying power")
+    questionnaire.publish()
     newer = start(other_browser)
     complete(other_browser, newer, 2)
+
     header, *rows = csv_rows(export_csv(admin_client, completed_submission, newer))
+
     score_columns = [column for column in header if column.startswith("score: ")]
     assert len(score_columns) == 5
     assert "score: Staying power" in score_columns
@@ -480,14 +936,89 @@ def test_the_csv_export_titles_a_renamed_reason_by_its_newest_name_in_one_column
 def test_the_csv_export_of_two_questionnaires_keeps_their_reasons_apart(
     admin_client, completed_submission, small_questionnaire
 ):
-    other = Submission.objects.create(questionnaire=small_questionnaire, owner_key="x" * 64)
-    first = small_questionnaire.steps()[0]
-    other.save_step(first, {question.pk: 5 for question in first.questions})
+    other = Submission.objects.create(
+        revision=small_questionnaire.latest_revision(), owner_key="x" * 64, answers="0000"
+    )
+    other.save_step({0: 5, 1: 5})
+
     header, *rows = csv_rows(export_csv(admin_client, completed_submission, other))
+
     assert "ml-engineering-fit score: Perseverance" in header
     assert "small score: First reason" in header
     assert rows[1][header.index("small score: First reason")] == "50"
     assert all(not column.startswith("score: ") for column in header)
+
+
+def test_the_export_link_keeps_the_lists_filter(
+    admin_client, completed_submission, unfinished_submission
+):
+    listed = admin_client.get(admin_url("submission"), {"status": "completed"})
+
+    response = admin_client.get(export_link(listed))
+
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    header, *rows = csv_rows(response)
+    assert header[: len(FIXED_COLUMNS)] == FIXED_COLUMNS
+    assert [row[0] for row in rows] == [str(completed_submission.pk)]
+
+
+def test_the_export_link_without_filters_exports_every_submission(
+    admin_client, completed_submission, unfinished_submission
+):
+    listed = admin_client.get(admin_url("submission"))
+
+    rows = csv_rows(admin_client.get(export_link(listed)))[1:]
+
+    assert [row[0] for row in rows] == [str(completed_submission.pk), str(unfinished_submission.pk)]
+    assert [row[4] for row in rows] == [
+        completed_submission.completed_at.isoformat(),
+        "",
+    ]
+
+
+def test_the_export_view_of_completed_submissions_writes_answers_1_to_5_and_reason_scores(
+    admin_client, varied_submission
+):
+    response = admin_client.get(admin_url("submission", "export"), {"status": "completed"})
+
+    header, row = csv_rows(response)
+    exported = dict(zip(header, row, strict=True))
+    answers = [exported[column] for column in header[11:]]
+    assert answers == [str(position % 5 + 1) for position in range(30)]
+    expected = {f"score: {r.title}": str(r.score) for r in varied_submission.result().reasons}
+    assert {column: exported[column] for column in expected} == expected
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        pytest.param({"started_at__gte": "not-a-date"}, id="bad-date"),
+        pytest.param({"started_at__year": "abc"}, id="bad-year"),
+        pytest.param({"no_such_field": "1"}, id="unknown-field"),
+    ],
+)
+def test_the_export_view_with_bogus_filters_says_so_and_exports_nothing(
+    admin_client, completed_submission, query
+):
+    response = admin_client.get(admin_url("submission", "export"), query, follow=True)
+
+    assert response.redirect_chain == [(admin_url("submission"), 302)]
+    assert "Those filters are not valid; nothing was exported." in messages_shown(response)
+    assert "text/csv" not in response["Content-Type"]
+
+
+def test_the_export_view_refuses_a_lookup_the_list_does_not_allow_like_the_list(
+    admin_client, completed_submission
+):
+    response = admin_client.get(
+        admin_url("submission", "export"), {"revision__content__contains": "x"}
+    )
+
+    assert response.status_code == 400
+    assert "text/csv" not in response["Content-Type"]
+
+
+# -- Both languages -------------------------------------------------------------------------
 
 
 def test_the_reason_page_shows_both_languages_side_by_side(admin_client, questionnaire):

@@ -13,8 +13,9 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
-from assessments.models import ReasonCategory
+from assessments.models import ReasonCategory, Submission
 
 from .test_admin import admin_url, form_data, page_text
 
@@ -138,3 +139,34 @@ def test_a_chinese_admin_is_told_in_chinese_why_thresholds_out_of_order_are_refu
     assert "“有一些迹象”起始分必须低于“迹象明显”起始分，且都在 1-100 之间。" in page_text(response)
     reason.refresh_from_db()
     assert (reason.some_signs_from, reason.strong_signs_from) == (35, 65)
+
+
+def test_a_chinese_admin_reads_a_submissions_scores_in_chinese(
+    admin_client, completed_submission: Submission
+):
+    response = admin_client.get(
+        admin_url("submission", "change", completed_submission.pk), **CHINESE
+    )
+
+    text = page_text(response)
+    assert "<th>原因</th><th>分数</th><th>程度</th>" in text
+    with translation.override("zh-hans"):
+        rows = [
+            f"<tr><td>{reason.title}</td><td>{reason.score}</td><td>{reason.band_label}</td></tr>"
+            for reason in completed_submission.result().reasons
+        ]
+    assert "<tr><td>毅力</td>" in rows[1]
+    assert all(row in text for row in rows)
+
+
+def test_a_chinese_admin_reads_a_submissions_statements_and_answers_in_chinese(
+    admin_client, completed_submission: Submission
+):
+    response = admin_client.get(
+        admin_url("submission", "change", completed_submission.pk), **CHINESE
+    )
+
+    text = page_text(response)
+    for statement in completed_submission.frozen.statements:
+        assert f"<td>{statement.text['zh-hans']}</td><td>同意</td>" in text
+        assert statement.text["en"] not in text

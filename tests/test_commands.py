@@ -13,10 +13,10 @@ from django.core.management.base import CommandError
 
 from assessments.datafile import export_document
 from assessments.models import (
-    Answer,
     Question,
     Questionnaire,
     ReasonCategory,
+    Revision,
     Submission,
     owner_key_for,
 )
@@ -52,7 +52,16 @@ def counts() -> dict[str, int]:
         "questionnaires": Questionnaire.objects.count(),
         "reasons": ReasonCategory.objects.count(),
         "statements": Question.objects.count(),
+        "revisions": Revision.objects.count(),
     }
+
+
+def revision_numbers(slug: str = SLUG) -> list[int]:
+    return list(
+        Revision.objects.filter(questionnaire__slug=slug)
+        .order_by("number")
+        .values_list("number", flat=True)
+    )
 
 
 def statement(key: str) -> Question:
@@ -71,6 +80,21 @@ def test_loading_the_default_file_creates_five_reasons_and_thirty_statements(db)
     assert Question.objects.filter(category__questionnaire=questionnaire).count() == 30
     assert "Loaded “Is machine-learning engineering for you?” (ml-engineering-fit)" in output
     assert "5 reasons" in output
+
+
+def test_loading_the_default_file_publishes_it_as_revision_1(db):
+    load()
+
+    revision = Revision.objects.get()
+    assert (revision.questionnaire.slug, revision.number, revision.published_by) == (SLUG, 1, "")
+    assert revision.frozen.statement_count == 30
+    assert [str(reason.title) for reason in revision.frozen.reasons] == [
+        "Constant learning",
+        "Perseverance",
+        "Change and rework",
+        "Stakeholder management",
+        "Little ML",
+    ]
 
 
 def test_loading_twice_writes_nothing_new_and_says_so(db):
@@ -98,6 +122,15 @@ def test_loading_again_keeps_an_admins_edits(questionnaire):
     edited.refresh_from_db()
     assert (edited.statement, edited.weight) == ("An admin reworded this statement.", 5)
     assert questionnaire.reasons.get(key="perseverance").title == "Sticking with it"
+
+
+def test_loading_again_publishes_nothing_new(questionnaire):
+    ReasonCategory.objects.filter(key="perseverance").update(title="Sticking with it")
+
+    load()
+
+    assert revision_numbers() == [1]
+    assert str(questionnaire.latest_revision().frozen.reasons[1].title) == "Perseverance"
 
 
 # -- --update -------------------------------------------------------------------------
@@ -131,18 +164,54 @@ def test_update_removes_a_statement_an_admin_added(questionnaire):
 def test_update_keeps_the_answers_to_a_statement_it_removes(questionnaire):
     reason = questionnaire.reasons.get(key="little-ml")
     added = Question.objects.create(category=reason, order=7, statement="Added in the admin.")
+    revision = questionnaire.publish()
     submission = Submission.objects.create(
-        questionnaire=questionnaire, owner_key=owner_key_for("token")
+        revision=revision, owner_key=owner_key_for("token"), answers="0" * 31
     )
-    step = next(step for step in questionnaire.steps() if step.category == reason)
-    submission.save_step(step, {q.pk: 4 for q in step.questions})
+    little_ml = revision.frozen.reasons[4]
+    submission.save_step({statement.position: 4 for statement in little_ml.statements})
 
     load(update=True)
 
-    kept = Answer.objects.get(submission=submission, statement="Added in the admin.")
-    assert (kept.question, kept.value) == (None, 4)
-    assert submission.answers.count() == 7
+    submission.refresh_from_db()
+    assert submission.revision == revision
+    values = submission.answer_values()
+    answered = {
+        str(statement.text): values[statement.position]
+        for statement in submission.frozen.statements
+        if values[statement.position]
+    }
+    assert len(answered) == 7
+    assert answered["Added in the admin."] == 4
     assert added.pk not in Question.objects.values_list("pk", flat=True)
+    assert revision_numbers() == [1, 2, 3]
+
+
+def test_update_with_a_changed_file_publishes_revision_2(questionnaire, tmp_path):
+    document = default_document()
+    document["questionnaire"]["reasons"][1]["title"]["en"] = "Staying power"
+    path = write(tmp_path / "changed.json", document)
+
+    load(path, update=True)
+
+    assert revision_numbers() == [1, 2]
+    latest = questionnaire.latest_revision()
+    assert str(latest.frozen.reasons[1].title) == "Staying power"
+
+
+def test_update_with_the_same_file_publishes_nothing(questionnaire):
+    load(update=True)
+
+    assert revision_numbers() == [1]
+
+
+def test_update_undoing_unpublished_edits_publishes_nothing(questionnaire):
+    Question.objects.filter(key="skip-the-maths").update(statement="Changed.", weight=5)
+
+    load(update=True)
+
+    assert revision_numbers() == [1]
+    assert statement("skip-the-maths").weight == 2
 
 
 def test_update_makes_the_database_match_the_file(questionnaire):
@@ -273,6 +342,7 @@ def test_a_broken_update_is_refused_and_leaves_the_questionnaire_as_it_was(
 
     assert str(error.value).startswith(f"{path}: {message}")
     assert export_document(Questionnaire.objects.get(slug=SLUG)) == before
+    assert revision_numbers() == [1]
 
 
 @pytest.mark.parametrize(("breaks", "message"), BROKEN_FILES)
@@ -289,6 +359,7 @@ def test_a_broken_file_for_a_loaded_questionnaire_is_refused_even_without_update
 
     assert str(error.value).startswith(f"{path}: {message}")
     assert export_document(Questionnaire.objects.get(slug=SLUG)) == before
+    assert revision_numbers() == [1]
 
 
 def test_the_direction_error_names_the_bad_value(questionnaire, tmp_path):

@@ -23,7 +23,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from .conftest import answer_step, complete, start, step_url
+from .conftest import answer_step, complete, start, statements_of, step_url
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
@@ -338,15 +338,14 @@ def test_every_page_in_english_shows_the_english_interface_text(questionnaire, r
 
 def test_the_step_with_errors_counts_the_missing_answers_in_chinese(questionnaire, respondent):
     submission = start(respondent)
-    step = submission.questionnaire.steps()[0]
-    first = step.questions[0]
+    first, *rest = statements_of(submission, 1)
     response = respondent.post(
-        step_url(submission, 1), {f"q{first.pk}": "4", "action": "next"}, **CHINESE
+        step_url(submission, 1), {f"q{first.position}": "4", "action": "next"}, **CHINESE
     )
     html = response.content.decode()
-    assert f"还有 {len(step.questions) - 1} 条说法没有作答" in html
+    assert f"还有 {len(rest)} 条说法没有作答" in html
     assert "请为这条说法选择一个回答。" in html
-    assert f"<title>错误：第 1 步，共 {len(questionnaire.steps())} 步：" in html
+    assert f"<title>错误：第 1 步，共 {len(submission.frozen.reasons)} 步：" in html
 
 
 def test_the_answer_scale_is_in_chinese_on_a_step_and_in_the_results(

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from assessments.models import Answer, Submission
+from assessments.models import Questionnaire, Revision, Submission
 
 from .conftest import answer_step, complete, start
 
@@ -50,18 +50,26 @@ def test_a_dry_run_lists_what_would_go_and_deletes_nothing(old_and_new):
 
 
 def test_unfinished_submissions_older_than_the_limit_are_deleted_with_their_answers(old_and_new):
-    abandoned, finished, recent = old_and_new
+    _, finished, recent = old_and_new
     output = purge("--days", "30")
     assert "Deleted 1 unfinished submission " in output
+    # The answers are part of the submission's row: they go with it.
     assert set(Submission.objects.values_list("pk", flat=True)) == {finished.pk, recent.pk}
-    assert not Answer.objects.filter(submission_id=abandoned.pk).exists()
+
+
+def test_purging_keeps_the_questionnaire_and_the_revision_the_submissions_answered(old_and_new):
+    abandoned, _, _ = old_and_new
+    purge("--days", "30")
+    assert Revision.objects.filter(pk=abandoned.revision_id).exists()
+    assert Questionnaire.objects.filter(pk=abandoned.revision.questionnaire_id).exists()
 
 
 def test_completed_submissions_are_never_touched_however_old(old_and_new):
     _, finished, _ = old_and_new
     purge("--days", "1")
     finished.refresh_from_db()
-    assert Answer.objects.filter(submission=finished).count() == 30
+    assert finished.is_complete
+    assert finished.answers == "3" * 30
 
 
 def test_purging_twice_is_harmless(old_and_new):

@@ -149,7 +149,8 @@ def test_a_successful_login_resets_the_failure_count(db, settings):
 
 def test_a_database_outage_gives_a_clear_503_page(respondent, questionnaire):
     with mock.patch(
-        "assessments.views.current_questionnaire", side_effect=OperationalError("gone")
+        "assessments.models.revisions.RevisionQuerySet.latest_open",
+        side_effect=OperationalError("gone"),
     ):
         response = respondent.get(reverse("assessments:landing"))
     assert response.status_code == 503

@@ -1,17 +1,29 @@
-"""Models of the assessments app: the questionnaire, and what respondents answered."""
+"""Models of the assessments app: the questionnaire, its revisions, and what respondents answered."""
 
-from .questionnaire import Direction, Question, Questionnaire, ReasonCategory, Step, new_key
-from .submissions import Answer, AnsweredReason, Submission, owner_key_for
+from .questionnaire import Direction, Question, Questionnaire, ReasonCategory, new_key
+from .revisions import (
+    FrozenQuestionnaire,
+    FrozenReason,
+    FrozenStatement,
+    Revision,
+    Texts,
+    digest_of,
+)
+from .submissions import AlreadyComplete, Submission, owner_key_for
 
 __all__ = [
-    "Answer",
-    "AnsweredReason",
+    "AlreadyComplete",
     "Direction",
+    "FrozenQuestionnaire",
+    "FrozenReason",
+    "FrozenStatement",
     "Question",
     "Questionnaire",
     "ReasonCategory",
-    "Step",
+    "Revision",
     "Submission",
+    "Texts",
+    "digest_of",
     "new_key",
     "owner_key_for",
 ]

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
-from itertools import groupby
 
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -30,15 +28,6 @@ class QuestionnaireQuerySet(models.QuerySet):
         return self.filter(published=True)
 
 
-@dataclass(frozen=True)
-class Step:
-    """One page of the questionnaire: a reason and its active statements."""
-
-    number: int
-    category: ReasonCategory
-    questions: list[Question]
-
-
 class Questionnaire(models.Model):
     slug = models.SlugField(
         _("slug"), unique=True, help_text=_("Short name used in exports and by the import command.")
@@ -50,7 +39,12 @@ class Questionnaire(models.Model):
         help_text=_("Shown on the landing page. Separate paragraphs with a blank line."),
     )
     published = models.BooleanField(
-        _("published"), default=False, help_text=_("Only a published questionnaire can be taken.")
+        _("published"),
+        default=False,
+        help_text=_(
+            "Only a published questionnaire can be taken. New respondents answer its latest "
+            "revision: use “Publish changes” to make edits live."
+        ),
     )
     band_little = models.CharField(
         _("“little sign” band"),
@@ -83,20 +77,36 @@ class Questionnaire(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def steps(self) -> list[Step]:
-        """Return the pages a respondent goes through: reasons with active statements, in order."""
-        questions = (
-            Question.objects.active()
-            .filter(category__questionnaire=self)
-            .select_related("category")
-            .order_by("category__order", "category_id", "order", "pk")
-        )
-        return [
-            Step(number=number, category=category, questions=list(group))
-            for number, (category, group) in enumerate(
-                groupby(questions, key=lambda question: question.category), start=1
+    def latest_revision(self):
+        """Return the latest published revision, or None before the first publish."""
+        return self.revisions.without_content().order_by("-number").first()
+
+    def publish(self, by: str = ""):
+        """Freeze the working copy as a new revision and return it.
+
+        Return None, and create nothing, when the content is the same as the
+        latest revision's. Active statements only are frozen; a reason with
+        none is left out.
+        """
+        from ..datafile import revision_document
+        from .revisions import Revision, digest_of
+
+        document = revision_document(self)
+        digest = digest_of(document)
+        with transaction.atomic():
+            # Lock the questionnaire so that two publishes at once number
+            # their revisions one after the other.
+            Questionnaire.objects.select_for_update().filter(pk=self.pk).exists()
+            latest = self.latest_revision()
+            if latest is not None and latest.digest == digest:
+                return None
+            return Revision.objects.create(
+                questionnaire=self,
+                number=(latest.number if latest else 0) + 1,
+                content=document,
+                digest=digest,
+                published_by=by,
             )
-        ]
 
 
 class ReasonCategory(models.Model):

@@ -1,8 +1,11 @@
 """What respondents answered.
 
-An answer keeps a snapshot of the statement, its direction and its weight,
-and belongs to a snapshot of its reason (AnsweredReason), so that editing or
-deleting the questionnaire later never changes an old result.
+A submission is answered on one published revision from start to end. Its
+answers are values only, one digit per statement of that revision in the
+revision's order ("0" where not answered yet), so a completed submission of
+30 statements stores 30 characters, not a copy of the questionnaire. What
+each digit means (the statement, its direction and weight, its reason) is
+read from the revision, which never changes.
 """
 
 from __future__ import annotations
@@ -12,24 +15,15 @@ import secrets
 import uuid
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
-from modeltranslation.utils import build_localized_fieldname
 
 from .. import scoring
-from .questionnaire import Direction, Question, Questionnaire, ReasonCategory, Step
+from .revisions import FrozenQuestionnaire, FrozenReason, Revision
 
-
-def in_every_language(*fields: str) -> list[str]:
-    """Return the columns holding `fields` in every language, for copying snapshots."""
-    return [
-        build_localized_fieldname(field, code) for field in fields for code, _ in settings.LANGUAGES
-    ]
+UNANSWERED = 0
 
 
 def owner_key_for(token: str) -> str:
@@ -47,6 +41,14 @@ class SubmissionQuerySet(models.QuerySet):
     def owned_by(self, token: str) -> SubmissionQuerySet:
         return self.filter(owner_key=owner_key_for(token))
 
+    def with_revision(self) -> SubmissionQuerySet:
+        """Join the revision without its content, which `Revision.frozen` caches."""
+        return self.select_related("revision__questionnaire").defer("revision__content")
+
+
+class AlreadyComplete(Exception):
+    """The submission was completed before these answers arrived; nothing was saved."""
+
 
 class Submission(models.Model):
     id = models.UUIDField(
@@ -56,11 +58,12 @@ class Submission(models.Model):
         editable=False,
         help_text=_("Random and unguessable: it is also the results link."),
     )
-    questionnaire = models.ForeignKey(
-        Questionnaire,
+    revision = models.ForeignKey(
+        Revision,
         on_delete=models.PROTECT,
         related_name="submissions",
-        verbose_name=_("questionnaire"),
+        verbose_name=_("revision"),
+        help_text=_("The published version of the questionnaire this was answered on."),
     )
     owner_key = models.CharField(
         _("owner key"),
@@ -78,6 +81,15 @@ class Submission(models.Model):
         default=settings.LANGUAGE_CODE,
         help_text=_("The language the questionnaire was last answered in."),
     )
+    answers = models.TextField(
+        _("answers"),
+        blank=True,
+        default="",
+        help_text=_(
+            "One digit per statement of the revision, in its order: 1 (strongly disagree) "
+            "to 5 (strongly agree), 0 where not answered yet."
+        ),
+    )
 
     objects = SubmissionQuerySet.as_manager()
 
@@ -87,7 +99,7 @@ class Submission(models.Model):
         verbose_name_plural = _("submissions")
 
     def __str__(self) -> str:
-        return f"{self.questionnaire} — {self.started_at:%Y-%m-%d %H:%M}"
+        return f"{self.revision.questionnaire} — {self.started_at:%Y-%m-%d %H:%M}"
 
     def get_absolute_url(self) -> str:
         return reverse("assessments:results", args=[self.pk])
@@ -95,6 +107,11 @@ class Submission(models.Model):
     @property
     def is_complete(self) -> bool:
         return self.completed_at is not None
+
+    @property
+    def frozen(self) -> FrozenQuestionnaire:
+        """Return what this submission is answered on: its revision's content."""
+        return self.revision.frozen
 
     def is_owned_by(self, token: str | None) -> bool:
         """Return True if the session holding `token` started this submission."""
@@ -106,220 +123,98 @@ class Submission(models.Model):
             Submission.objects.filter(pk=self.pk).update(language=language)
             self.language = language
 
-    def answer_values(self) -> dict[int, int]:
-        """Return {question id: value} for every answer to a statement that still exists."""
-        return dict(self.answers.filter(question__isnull=False).values_list("question_id", "value"))
+    def answer_values(self) -> list[int]:
+        """Return the answer to each statement of the revision, in order; 0 where none."""
+        return decode_answers(self.answers, self.frozen.statement_count)
 
-    @staticmethod
-    def first_open_step(steps: list[Step], values: dict[int, int]) -> Step | None:
-        """Return the first step with an active statement not yet answered, or None."""
-        for step in steps:
-            if any(question.pk not in values for question in step.questions):
-                return step
+    @property
+    def answered_count(self) -> int:
+        return sum(1 for digit in self.answers if digit != "0")
+
+    def first_open_step(self, values: list[int] | None = None) -> FrozenReason | None:
+        """Return the first step with a statement not yet answered, or None."""
+        values = self.answer_values() if values is None else values
+        for reason in self.frozen.reasons:
+            if any(values[statement.position] == UNANSWERED for statement in reason.statements):
+                return reason
         return None
 
-    def save_step(self, step: Step, values: dict[int, int]) -> None:
-        """Store the answers given on one step, with a snapshot of what was asked.
+    def save_step(self, given: dict[int, int], *, complete: bool = False) -> bool:
+        """Store answers {statement position: value}; with `complete`, finish if all are in.
 
-        An upsert on (submission, question) keeps one answer per statement
-        even when the same step is posted twice at once.
+        Return whether the submission is complete afterwards. The row is
+        locked while the answers are merged, so two tabs posting at once
+        never lose each other's answers, and nothing is written once the
+        submission is complete: that raises AlreadyComplete.
         """
-        category = step.category
-        questions = [question for question in step.questions if question.pk in values]
-        if not questions:
-            return
+        count = self.frozen.statement_count
+        for position, value in given.items():
+            # type() rather than isinstance(): True and 2.0 are not answers.
+            if (
+                type(position) is not int
+                or type(value) is not int
+                or not 0 <= position < count
+                or value not in scoring.SCALE_LABELS
+            ):
+                raise ValueError(f"No answer {value!r} to statement {position!r}.")
         with transaction.atomic():
-            AnsweredReason.objects.bulk_create(
-                [AnsweredReason.snapshot_of(self, category)],
-                update_conflicts=True,
-                unique_fields=["submission", "category"],
-                update_fields=AnsweredReason.snapshot_columns(),
+            stored, completed_at = (
+                Submission.objects.select_for_update()
+                .values_list("answers", "completed_at")
+                .get(pk=self.pk)
             )
-            reason = AnsweredReason.objects.get(submission=self, category=category)
-            Answer.objects.bulk_create(
-                [
-                    Answer(
-                        submission=self,
-                        question=question,
-                        reason=reason,
-                        **{column: getattr(question, column) for column in STATEMENT_COLUMNS},
-                        direction=question.direction,
-                        weight=question.weight,
-                        order=question.order,
-                        value=values[question.pk],
-                    )
-                    for question in questions
-                ],
-                update_conflicts=True,
-                unique_fields=["submission", "question"],
-                update_fields=[
-                    "reason",
-                    *STATEMENT_COLUMNS,
-                    "direction",
-                    "weight",
-                    "order",
-                    "value",
-                    "answered_at",
-                ],
-            )
+            if completed_at is not None:
+                self.completed_at = completed_at
+                raise AlreadyComplete
+            values = decode_answers(stored, count)
+            for position, value in given.items():
+                values[position] = value
+            fields = {"answers": encode_answers(values)}
+            if complete and UNANSWERED not in values:
+                fields["completed_at"] = timezone.now()
+            if fields["answers"] != stored or "completed_at" in fields:
+                Submission.objects.filter(pk=self.pk).update(**fields)
+        for field, value in fields.items():
+            setattr(self, field, value)
+        return self.is_complete
 
-    def complete(self) -> bool:
-        """Mark the submission complete if no step is left open; return whether it is."""
-        if self.is_complete:
-            return True
-        if self.first_open_step(self.questionnaire.steps(), self.answer_values()) is not None:
-            return False
-        updated = Submission.objects.filter(pk=self.pk, completed_at__isnull=True).update(
-            completed_at=timezone.now()
+    def result(self) -> scoring.Result:
+        """Return the scored result, computed only from the revision and the answers."""
+        return score(self.frozen, self.answer_values())
+
+
+def decode_answers(answers: str, count: int) -> list[int]:
+    """Return the stored digits as a list of `count` values (0 where not answered)."""
+    values = [int(digit) for digit in answers[:count]]
+    return values + [UNANSWERED] * (count - len(values))
+
+
+def encode_answers(values: list[int]) -> str:
+    return "".join(str(value) for value in values)
+
+
+def score(frozen: FrozenQuestionnaire, values: list[int]) -> scoring.Result:
+    """Score answers given on a revision; each reason's score carries its FrozenReason as `ref`."""
+    return scoring.score_submission(
+        scoring.ReasonInput(
+            key=reason.key,
+            title=reason.title,
+            order=reason.order,
+            some_signs_from=reason.some_signs_from,
+            strong_signs_from=reason.strong_signs_from,
+            band_labels=frozen.band_words,
+            answers=[
+                scoring.AnswerInput(
+                    statement=statement.text,
+                    value=values[statement.position],
+                    direction=statement.direction,
+                    weight=statement.weight,
+                    order=statement.order,
+                )
+                for statement in reason.statements
+                if values[statement.position] != UNANSWERED
+            ],
+            ref=reason,
         )
-        self.refresh_from_db(fields=["completed_at"])
-        return bool(updated) or self.is_complete
-
-    def result(self, reasons: list[AnsweredReason] | None = None) -> scoring.Result:
-        """Return the scored result, computed only from what was stored when answering.
-
-        Each reason's score carries its AnsweredReason as `ref`, for the words around it.
-        """
-        if reasons is None:
-            reasons = self.answered_reasons.prefetch_related("answers")
-        return scoring.score_submission(reason.scoring_input() for reason in reasons)
-
-
-class AnsweredReason(models.Model):
-    """A reason as it stood when a submission answered it: the words and the thresholds."""
-
-    # Copied as they are from the reason, and in every language from the reason
-    # and from its questionnaire (the words for the bands).
-    PLAIN_FIELDS = ("key", "order", "some_signs_from", "strong_signs_from")
-    REASON_TEXTS = ("title", "summary", "why_it_matters", "advice")
-    BAND_TEXTS = ("band_little", "band_some", "band_strong")
-
-    submission = models.ForeignKey(
-        Submission,
-        on_delete=models.CASCADE,
-        related_name="answered_reasons",
-        verbose_name=_("submission"),
+        for reason in frozen.reasons
     )
-    category = models.ForeignKey(
-        ReasonCategory,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="answered_reasons",
-        help_text=_("The live reason, while it exists."),
-    )
-    key = models.SlugField(_("key"), max_length=60)
-    order = models.PositiveSmallIntegerField(_("order"))
-    title = models.CharField(_("title"), max_length=120)
-    summary = models.CharField(_("one-line summary"), max_length=200)
-    why_it_matters = models.TextField(_("why it matters in the job"))
-    advice = models.TextField(_("advice"))
-    some_signs_from = models.PositiveSmallIntegerField(_("“some signs” from"))
-    strong_signs_from = models.PositiveSmallIntegerField(_("“strong signs” from"))
-    band_little = models.CharField(_("“little sign” band"), max_length=60, default="Little sign")
-    band_some = models.CharField(_("“some signs” band"), max_length=60, default="Some signs")
-    band_strong = models.CharField(_("“strong signs” band"), max_length=60, default="Strong signs")
-
-    class Meta:
-        ordering = ["submission", "order", "pk"]
-        verbose_name = _("answered reason")
-        verbose_name_plural = _("answered reasons")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["submission", "category"], name="one_snapshot_per_reason_per_submission"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.title
-
-    @classmethod
-    def snapshot_columns(cls) -> list[str]:
-        texts = (*cls.REASON_TEXTS, *cls.BAND_TEXTS)
-        return [*cls.PLAIN_FIELDS, *texts, *in_every_language(*texts)]
-
-    @classmethod
-    def snapshot_of(cls, submission: Submission, category: ReasonCategory) -> AnsweredReason:
-        questionnaire = submission.questionnaire
-        return cls(
-            submission=submission,
-            category=category,
-            **{field: getattr(category, field) for field in cls.PLAIN_FIELDS},
-            **{
-                column: getattr(category, column) for column in in_every_language(*cls.REASON_TEXTS)
-            },
-            **{
-                column: getattr(questionnaire, column)
-                for column in in_every_language(*cls.BAND_TEXTS)
-            },
-        )
-
-    def scoring_input(self) -> scoring.ReasonInput:
-        return scoring.ReasonInput(
-            key=self.key,
-            title=self.title,
-            order=self.order,
-            some_signs_from=self.some_signs_from,
-            strong_signs_from=self.strong_signs_from,
-            band_labels=(self.band_little, self.band_some, self.band_strong),
-            answers=[answer.scoring_input() for answer in self.answers.all()],
-            ref=self,
-        )
-
-
-STATEMENT_COLUMNS = ["statement", *in_every_language("statement")]
-
-
-class Answer(models.Model):
-    submission = models.ForeignKey(
-        Submission, on_delete=models.CASCADE, related_name="answers", verbose_name=_("submission")
-    )
-    question = models.ForeignKey(
-        Question,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="answers",
-        help_text=_("The live statement, while it exists."),
-    )
-    reason = models.ForeignKey(
-        AnsweredReason,
-        on_delete=models.CASCADE,
-        related_name="answers",
-        verbose_name=_("answered reason"),
-    )
-    statement = models.CharField(_("statement as asked"), max_length=300)
-    direction = models.CharField(_("direction as scored"), max_length=10, choices=Direction.choices)
-    weight = models.PositiveSmallIntegerField(_("weight as scored"))
-    order = models.PositiveSmallIntegerField(_("order as asked"))
-    value = models.PositiveSmallIntegerField(
-        _("answer"),
-        choices=scoring.SCALE,
-        validators=[MinValueValidator(1), MaxValueValidator(5)],
-    )
-    answered_at = models.DateTimeField(_("answered"), auto_now=True)
-
-    class Meta:
-        ordering = ["order", "pk"]
-        verbose_name = _("answer")
-        verbose_name_plural = pgettext_lazy("the model", "answers")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["submission", "question"], name="one_answer_per_statement_per_submission"
-            ),
-            models.CheckConstraint(
-                condition=Q(value__gte=1) & Q(value__lte=5), name="answer_1_to_5"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.statement} — {self.get_value_display()}"
-
-    def scoring_input(self) -> scoring.AnswerInput:
-        return scoring.AnswerInput(
-            statement=self.statement,
-            value=self.value,
-            direction=self.direction,
-            weight=self.weight,
-            order=self.order,
-        )

@@ -1,50 +1,79 @@
-"""Act on the site the way a respondent does: read headings, click labels, press buttons."""
+"""Act on the site the way a respondent does: read headings, click labels, press buttons.
+
+What a respondent is asked is a published revision, not the questionnaire an
+admin edits: `offered(questionnaire)` is what a new respondent gets, and once
+started, `submission.frozen` (or `statements_of`) is what that person answers
+to the end. Statements and reasons are FrozenStatements and FrozenReasons;
+their texts are shown here in English (`statement.text["en"]`).
+"""
 
 from __future__ import annotations
+
+import re
 
 from django.utils import translation
 from playwright.sync_api import Locator, Page, expect
 
 from assessments import scoring
-from assessments.models import Question, Questionnaire
+from assessments.models import (
+    FrozenQuestionnaire,
+    FrozenReason,
+    FrozenStatement,
+    Questionnaire,
+    Submission,
+)
 
 # The scale's labels are translated when shown; Playwright needs plain strings.
 with translation.override("en"):
     SCALE_LABELS = {value: str(label) for value, label in scoring.SCALE}
 STRONGLY_DISAGREE, DISAGREE, NEUTRAL, AGREE, STRONGLY_AGREE = 1, 2, 3, 4, 5
 
-# An answer pattern: for each step (in order), {statement: value on the 1..5 scale}.
-Pattern = list[dict[Question, int]]
+# One page's answers: (statement, value on the 1..5 scale), in the page's order.
+# Pairs rather than a dict: a FrozenStatement holds its texts in dicts, so it
+# cannot be a dict key.
+Answers = list[tuple[FrozenStatement, int]]
+# An answer pattern: one page's answers for each step, in order.
+Pattern = list[Answers]
+
+STEP_ADDRESS = re.compile(r"/s/(?P<submission>[0-9a-f-]{36})/step/\d+/")
 
 
-# -- Answer patterns, from the questionnaire's content --------------------------
+# -- What is asked ------------------------------------------------------------------
 
 
-def points_away(question: Question, *, strongly: bool = True) -> int:
+def offered(questionnaire: Questionnaire) -> FrozenQuestionnaire:
+    """Return what a new respondent is asked: the questionnaire's latest published revision."""
+    return questionnaire.latest_revision().frozen
+
+
+def reasons_of(asked: FrozenQuestionnaire) -> dict[str, FrozenReason]:
+    """Return the reasons of a revision by key."""
+    return {reason.key: reason for reason in asked.reasons}
+
+
+# -- Answer patterns, from the revision's content ---------------------------------
+
+
+def points_away(statement: FrozenStatement, *, strongly: bool = True) -> int:
     """Return the answer that says "this is not me": no sign of the reason."""
-    if question.direction == scoring.FORWARD:
+    if statement.direction == scoring.FORWARD:
         return STRONGLY_DISAGREE if strongly else DISAGREE
     return STRONGLY_AGREE if strongly else AGREE
 
 
-def points_here(question: Question, *, strongly: bool = True) -> int:
+def points_here(statement: FrozenStatement, *, strongly: bool = True) -> int:
     """Return the answer that points to the reason ("ML engineering may not fit")."""
-    if question.direction == scoring.FORWARD:
+    if statement.direction == scoring.FORWARD:
         return STRONGLY_AGREE if strongly else AGREE
     return STRONGLY_DISAGREE if strongly else DISAGREE
 
 
-def pattern(questionnaire: Questionnaire, choose) -> Pattern:
-    """Return an answer for every statement: choose(reason key, question) -> value."""
+def pattern(asked: FrozenQuestionnaire, choose) -> Pattern:
+    """Return an answer for every statement: choose(reason key, statement) -> value."""
     return [
-        {question: choose(step.category.key, question) for question in step.questions}
-        for step in questionnaire.steps()
+        [(statement, choose(reason.key, statement)) for statement in reason.statements]
+        for reason in asked.reasons
     ]
-
-
-def reason_steps(questionnaire: Questionnaire) -> dict[str, list[Question]]:
-    """Return each reason's active statements, by reason key."""
-    return {step.category.key: step.questions for step in questionnaire.steps()}
 
 
 # -- One step -------------------------------------------------------------------
@@ -57,6 +86,11 @@ def normalised(text: str) -> str:
 def statement(page: Page, text: str) -> Locator:
     """Return the fieldset of one statement, found by its legend as a screen reader does."""
     return page.get_by_role("group", name=text, exact=True)
+
+
+def legends(page: Page) -> Locator:
+    """Return the statements of the step shown, in the order shown."""
+    return page.locator("form fieldset > legend")
 
 
 def choose(page: Page, text: str, value: int) -> None:
@@ -72,9 +106,9 @@ def chosen(page: Page, text: str) -> str | None:
     return checked.evaluate("input => input.labels[0].textContent.trim()")
 
 
-def answer(page: Page, answers: dict[Question, int]) -> None:
-    for question, value in answers.items():
-        choose(page, question.statement, value)
+def answer(page: Page, answers: Answers) -> None:
+    for item, value in answers:
+        choose(page, item.text["en"], value)
 
 
 def press(page: Page, name: str) -> None:
@@ -86,24 +120,32 @@ def expect_step(page: Page, number: int, title: str, *, of: int = 5) -> None:
     expect(page.get_by_role("progressbar", name=f"Step {number} of {of}")).to_be_visible()
 
 
-def expect_answers(page: Page, answers: dict[Question, int]) -> None:
+def expect_answers(page: Page, answers: Answers) -> None:
     """Check that each statement shows the given answer as selected."""
-    shown = {question.statement: chosen(page, question.statement) for question in answers}
-    assert shown == {q.statement: SCALE_LABELS[value] for q, value in answers.items()}
+    shown = {item.text["en"]: chosen(page, item.text["en"]) for item, _ in answers}
+    assert shown == {item.text["en"]: SCALE_LABELS[value] for item, value in answers}
 
 
-def start(page: Page, site: str) -> None:
+def started(page: Page) -> Submission:
+    """Return the submission the page is answering, found from the step's address."""
+    page.wait_for_url(STEP_ADDRESS)
+    submission_id = STEP_ADDRESS.search(page.url)["submission"]
+    return Submission.objects.with_revision().get(pk=submission_id)
+
+
+def start(page: Page, site: str) -> Submission:
+    """Open the home page, press Start, and return the submission just started."""
     page.goto(site)
     press(page, "Start the questionnaire")
+    return started(page)
 
 
-def answer_all(page: Page, steps: Pattern) -> None:
+def answer_all(page: Page, asked: FrozenQuestionnaire, steps: Pattern) -> None:
     """From step 1, answer every step and press Next, then "See my results"."""
-    for number, answers in enumerate(steps, start=1):
-        first = next(iter(answers))
-        expect_step(page, number, first.category.title, of=len(steps))
+    for reason, answers in zip(asked.reasons, steps, strict=True):
+        expect_step(page, reason.number, reason.title["en"], of=len(steps))
         answer(page, answers)
-        press(page, "See my results" if number == len(steps) else "Next")
+        press(page, "See my results" if reason.number == len(steps) else "Next")
     expect(page.get_by_role("heading", level=1)).to_have_text("Your results")
 
 
@@ -146,52 +188,46 @@ def quoted(page: Page, title: str) -> list[tuple[str, str]]:
 # -- Every page, in the order a respondent meets them ----------------------------
 
 
-def mixed_pattern(questionnaire: Questionnaire) -> Pattern:
+def mixed_pattern(asked: FrozenQuestionnaire) -> Pattern:
     """Return answers that give every band: Perseverance strong, Little ML some, others little.
 
     Little ML gets "Agree" on its heaviest forward-keyed statements and "not me"
     everywhere else, which lands between its two thresholds.
     """
-    little_ml = reason_steps(questionnaire)["little-ml"]
-    heaviest = max(q.weight for q in little_ml if q.direction == scoring.FORWARD)
+    little_ml = reasons_of(asked)["little-ml"].statements
+    heaviest = max(s.weight for s in little_ml if s.direction == scoring.FORWARD)
 
-    def choose(reason: str, question: Question) -> int:
+    def choose(reason: str, item: FrozenStatement) -> int:
         if reason == "perseverance":
-            return points_here(question)
-        if (
-            reason == "little-ml"
-            and question.direction == scoring.FORWARD
-            and question.weight == heaviest
-        ):
-            return points_here(question, strongly=False)
-        return points_away(question)
+            return points_here(item)
+        if reason == "little-ml" and item.direction == scoring.FORWARD and item.weight == heaviest:
+            return points_here(item, strongly=False)
+        return points_away(item)
 
-    return pattern(questionnaire, choose)
+    return pattern(asked, choose)
 
 
-def visit_every_page(
-    page: Page, stranger: Page, site: str, questionnaire: Questionnaire, look
-) -> None:
+def visit_every_page(page: Page, stranger: Page, site: str, look) -> None:
     """Walk through every page a person can meet and call look(page, name) on each.
 
     `stranger` is a page in another browser, for the shared results and the
     pages that refuse it. A step is also seen with errors, and the landing
     page with a questionnaire in progress.
     """
-    steps = mixed_pattern(questionnaire)
     page.goto(site)
     look(page, "landing")
     press(page, "Start the questionnaire")
-    for number, answers in enumerate(steps, start=1):
-        expect_step(page, number, next(iter(answers)).category.title, of=len(steps))
+    asked = started(page).frozen
+    steps = mixed_pattern(asked)
+    for reason, answers in zip(asked.reasons, steps, strict=True):
+        number, title = reason.number, reason.title["en"]
+        expect_step(page, number, title, of=len(steps))
         if number == 1:
             look(page, "step-1")
             # Two answers given, the rest missing: the step comes back with errors.
-            answer(page, dict(list(answers.items())[:2]))
+            answer(page, answers[:2])
             press(page, "Next")
-            expect(page.get_by_role("heading", level=1)).to_have_text(
-                next(iter(answers)).category.title
-            )
+            expect(page.get_by_role("heading", level=1)).to_have_text(title)
             expect(page.locator("#error-summary")).to_be_visible()
             look(page, "step-1-errors")
         if number == 3:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.conftest import statements_of
+
 from .audit import assert_accessible, axe, csp_violations, screenshot
 from .respondent import (
     SCALE_LABELS,
@@ -20,14 +22,14 @@ pytestmark = pytest.mark.browser
 
 
 def test_every_page_has_no_serious_or_critical_axe_violations_at_desktop_size(
-    site, questionnaire, page: Page, second_browser
+    site, page: Page, second_browser
 ):
     def look(current: Page, name: str) -> None:
         screenshot(current, name, "desktop")
         assert_accessible(current, f"{name} (desktop)")
         assert csp_violations(current) == [], name
 
-    visit_every_page(page, second_browser.new_page(), site, questionnaire, look)
+    visit_every_page(page, second_browser.new_page(), site, look)
 
 
 def test_the_checkers_notice_problems_planted_in_a_real_page(site, page: Page):
@@ -43,29 +45,29 @@ def test_the_checkers_notice_problems_planted_in_a_real_page(site, page: Page):
     assert csp_violations(page)[0].startswith("style-src-attr blocked inline")
 
 
-def test_each_statement_is_a_fieldset_whose_legend_is_the_statement(
-    site, questionnaire, page: Page
-):
-    start(page, site)
-    for step in questionnaire.steps():
+def test_each_statement_is_a_fieldset_whose_legend_is_the_statement(site, page: Page):
+    submission = start(page, site)
+    steps = submission.frozen.reasons
+    for step in steps:
+        statements = statements_of(submission, step.number)
         fieldsets = page.locator("form fieldset")
-        expect(fieldsets).to_have_count(len(step.questions))
-        for fieldset, question in zip(fieldsets.all(), step.questions, strict=True):
-            expect(fieldset.locator("> legend")).to_have_text(question.statement)
+        expect(fieldsets).to_have_count(len(statements))
+        for fieldset, item in zip(fieldsets.all(), statements, strict=True):
+            expect(fieldset.locator("> legend")).to_have_text(item.text["en"])
             # All five answers sit inside the fieldset, each with its own label.
             radios = fieldset.get_by_role("radio")
             expect(radios).to_have_count(5)
             for label in SCALE_LABELS.values():
                 expect(fieldset.get_by_label(label, exact=True)).to_have_count(1)
-        for question in step.questions:
-            statement(page, question.statement).get_by_text("Neither agree nor disagree").click()
-        press(page, "See my results" if step.number == len(questionnaire.steps()) else "Next")
+        for item in statements:
+            statement(page, item.text["en"]).get_by_text("Neither agree nor disagree").click()
+        press(page, "See my results" if step.number == len(steps) else "Next")
 
 
-def test_clicking_an_answer_label_selects_its_radio_button(site, questionnaire, page: Page):
-    start(page, site)
-    question = questionnaire.steps()[0].questions[0]
-    fieldset = statement(page, question.statement)
+def test_clicking_an_answer_label_selects_its_radio_button(site, page: Page):
+    submission = start(page, site)
+    first = statements_of(submission, 1)[0]
+    fieldset = statement(page, first.text["en"])
 
     for label in SCALE_LABELS.values():
         fieldset.locator("label").get_by_text(label, exact=True).click()
@@ -73,7 +75,7 @@ def test_clicking_an_answer_label_selects_its_radio_button(site, questionnaire, 
 
 
 def test_the_progress_bar_is_named_after_the_step_and_the_page_language_is_english(
-    site, questionnaire, page: Page
+    site, page: Page
 ):
     page.goto(site)
     expect(page.locator("html")).to_have_attribute("lang", "en")
@@ -86,11 +88,9 @@ def test_the_progress_bar_is_named_after_the_step_and_the_page_language_is_engli
     expect(page.locator("html")).to_have_attribute("lang", "en")
 
 
-def test_the_results_say_each_band_in_words_so_colour_is_never_the_only_cue(
-    site, questionnaire, page: Page
-):
-    start(page, site)
-    answer_all(page, mixed_pattern(questionnaire))
+def test_the_results_say_each_band_in_words_so_colour_is_never_the_only_cue(site, page: Page):
+    asked = start(page, site).frozen
+    answer_all(page, asked, mixed_pattern(asked))
 
     expected = {
         "Perseverance": "Strong signs",

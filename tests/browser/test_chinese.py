@@ -9,7 +9,8 @@ from playwright.sync_api import Page, expect
 
 from assessments import scoring
 
-from .respondent import normalised, points_away, points_here, reason_steps
+from .audit import screenshot
+from .respondent import normalised, points_away, points_here, reasons_of, started
 
 pytestmark = pytest.mark.browser
 
@@ -33,36 +34,35 @@ def chinese_page(new_context) -> Page:
     return new_context().new_page()
 
 
-def test_the_whole_questionnaire_and_its_result_in_chinese(site, questionnaire, chinese_page):
+def test_the_whole_questionnaire_and_its_result_in_chinese(site, chinese_page):
     page = chinese_page
     page.goto(site)
     expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
     expect(page.get_by_role("heading", level=1)).to_have_text("机器学习工程师适合你吗？")
     page.get_by_role("button", name=START).click()
 
-    steps = questionnaire.steps()
+    submission = started(page)
+    steps = submission.frozen.reasons
     for step in steps:
-        expect(page.get_by_role("heading", level=1)).to_have_text(step.category.title_zh_hans)
-        for question in step.questions:
+        expect(page.get_by_role("heading", level=1)).to_have_text(step.title["zh-hans"])
+        for item in step.statements:
             answer = (
-                points_here(question)
-                if step.category.key == "stakeholder-management"
-                else points_away(question)
+                points_here(item) if step.key == "stakeholder-management" else points_away(item)
             )
-            group = page.get_by_role("group", name=question.statement_zh_hans, exact=True)
+            group = page.get_by_role("group", name=item.text["zh-hans"], exact=True)
             group.get_by_text(SCALE[answer], exact=True).click()
         page.get_by_role("button", name=RESULTS if step is steps[-1] else NEXT).click()
 
     expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
-    stakeholders = reason_steps(questionnaire)["stakeholder-management"]
-    title = stakeholders[0].category.title_zh_hans
+    reason = reasons_of(submission.frozen)["stakeholder-management"]
+    title = reason.title["zh-hans"]
     card = page.get_by_role("region", name="利益相关者管理", exact=True)
     expect(card).to_contain_text("迹象明显")
     expect(card).to_contain_text("100/100")
-    expect(card).to_contain_text(stakeholders[0].category.why_it_matters_zh_hans)
-    strongest = sorted(stakeholders, key=lambda q: (-q.weight, q.order))[0]
+    expect(card).to_contain_text(reason.why_it_matters["zh-hans"])
+    strongest = sorted(reason.statements, key=lambda s: (-s.weight, s.order))[0]
     quotes = [normalised(q) for q in card.locator(".signals q").all_inner_texts()]
-    assert strongest.statement_zh_hans in quotes
+    assert strongest.text["zh-hans"] in quotes
     answers = card.locator(".signal-answer").all_inner_texts()
     assert all(SCALE[5] in text or SCALE[1] in text for text in answers)
     summary = normalised(page.locator(".summary-card p").first.inner_text())
@@ -70,6 +70,6 @@ def test_the_whole_questionnaire_and_its_result_in_chinese(site, questionnaire, 
     assert "迹象明显" in summary
     # Nothing of the English content leaks into the Chinese page.
     body = page.locator("main").inner_text()
-    assert stakeholders[0].category.title_en not in body
-    assert strongest.statement_en not in body
-    page.screenshot(path="test-artifacts/screenshots/results-chinese-desktop.png", full_page=True)
+    assert reason.title["en"] not in body
+    assert strongest.text["en"] not in body
+    screenshot(page, "results-chinese", "desktop")

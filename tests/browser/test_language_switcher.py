@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from .respondent import AGREE, answer, chosen, expect_step, press, reason_steps, start
+from tests.conftest import statements_of
+
+from .respondent import AGREE, answer, chosen, expect_step, press, reasons_of, start
 
 pytestmark = pytest.mark.browser
 
@@ -14,9 +16,7 @@ def switcher(page: Page):
     return page.get_by_role("banner").get_by_role("group", name="Language")
 
 
-def test_the_switcher_turns_the_page_chinese_without_javascript(
-    site, questionnaire, no_script_page: Page
-):
+def test_the_switcher_turns_the_page_chinese_without_javascript(site, no_script_page: Page):
     page = no_script_page
     page.goto(site)
     english = switcher(page).get_by_role("button", name="English")
@@ -35,34 +35,29 @@ def test_the_switcher_turns_the_page_chinese_without_javascript(
     )
 
 
-def test_switching_language_on_a_step_keeps_the_answers_not_yet_saved(
-    site, questionnaire, no_script_page: Page
-):
+def test_switching_language_on_a_step_keeps_the_answers_not_yet_saved(site, no_script_page: Page):
     page = no_script_page
-    start(page, site)
-    first_step = reason_steps(questionnaire)["constant-learning"]
-    chosen_now = {question: AGREE for question in first_step[:2]}
+    submission = start(page, site)
+    first_step = statements_of(submission, 1)
+    chosen_now = [(item, AGREE) for item in first_step[:2]]
     answer(page, chosen_now)
 
     switcher(page).get_by_role("button", name="简体中文").click()
 
     expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
     expect(page.get_by_role("progressbar", name="第 1 步，共 5 步")).to_be_visible()
-    for question in chosen_now:
-        assert chosen(page, question.statement_zh_hans) == "同意"
-    assert chosen(page, first_step[2].statement_zh_hans) is None
+    for item, _ in chosen_now:
+        assert chosen(page, item.text["zh-hans"]) == "同意"
+    assert chosen(page, first_step[2].text["zh-hans"]) is None
 
 
-def test_pressing_enter_on_an_answer_still_means_next_not_another_language(
-    site, questionnaire, page: Page
-):
-    start(page, site)
-    first_step = reason_steps(questionnaire)["constant-learning"]
-    answer(page, {question: AGREE for question in first_step})
+def test_pressing_enter_on_an_answer_still_means_next_not_another_language(site, page: Page):
+    reasons = reasons_of(start(page, site).frozen)
+    answer(page, [(item, AGREE) for item in reasons["constant-learning"].statements])
 
     page.keyboard.press("Enter")
 
-    expect_step(page, 2, reason_steps(questionnaire)["perseverance"][0].category.title)
+    expect_step(page, 2, reasons["perseverance"].title["en"])
     expect(page.locator("html")).to_have_attribute("lang", "en")
     press(page, "Back")
-    expect_step(page, 1, first_step[0].category.title)
+    expect_step(page, 1, reasons["constant-learning"].title["en"])

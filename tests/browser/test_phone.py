@@ -20,7 +20,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_every_page_fits_a_phone_with_targets_of_at_least_24_css_pixels(
-    site, questionnaire, phone: Page, new_context
+    site, phone: Page, new_context
 ):
     stranger = new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
     problems = []
@@ -36,5 +36,5 @@ def test_every_page_fits_a_phone_with_targets_of_at_least_24_css_pixels(
         assert_accessible(current, f"{name} (phone)")
         problems.extend(f"{name}: {violation}" for violation in csp_violations(current))
 
-    visit_every_page(phone, stranger, site, questionnaire, look)
+    visit_every_page(phone, stranger, site, look)
     assert not problems, "\n".join(problems)

@@ -1,0 +1,214 @@
+"""What changed between two revision documents, in words an admin reads before publishing.
+
+Pure: two documents in the data-file format in, a list of changes out.
+Reasons are matched by key, statements by key within their reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+QUESTIONNAIRE_TEXTS = {
+    "title": "title",
+    "intro": "introduction",
+    "band_little": "“little sign” band",
+    "band_some": "“some signs” band",
+    "band_strong": "“strong signs” band",
+}
+REASON_TEXTS = {
+    "title": "title",
+    "summary": "one-line summary",
+    "why_it_matters": "why it matters in the job",
+    "advice": "advice",
+}
+
+
+@dataclass(frozen=True)
+class Change:
+    kind: str  # added, removed, reworded, rekeyed, reweighted, reordered, thresholds, texts
+    where: str  # the reason, or "" for the questionnaire itself
+    description: str
+
+
+def _english(texts: dict[str, str]) -> str:
+    return texts.get("en") or next(iter(texts.values()), "")
+
+
+def _changed_languages(old: dict[str, str], new: dict[str, str]) -> list[str]:
+    return sorted(code for code in set(old) | set(new) if old.get(code) != new.get(code))
+
+
+def _missing_languages(texts: dict[str, str]) -> str:
+    """Return a warning naming the languages a text is empty in, or ""."""
+    missing = sorted(code for code, text in texts.items() if not text)
+    if not missing:
+        return ""
+    return " " + _("(No text in %(languages)s yet: English is shown instead.)") % {
+        "languages": ", ".join(missing)
+    }
+
+
+def _direction(direction: str) -> str:
+    return {"forward": _("agreeing signals “may not fit”"), "reverse": _("reverse-keyed")}.get(
+        direction, direction
+    )
+
+
+def describe_changes(old: dict[str, Any] | None, new: dict[str, Any]) -> list[Change]:
+    """Return what publishing `new` would change compared with `old` (None: nothing yet)."""
+    if old is None:
+        return []
+    before, after = old["questionnaire"], new["questionnaire"]
+    changes = []
+    for field, label in QUESTIONNAIRE_TEXTS.items():
+        languages = _changed_languages(before.get(field, {}), after.get(field, {}))
+        if languages:
+            changes.append(
+                Change(
+                    "texts",
+                    "",
+                    _("The questionnaire's %(field)s changed (%(languages)s).")
+                    % {"field": _(label), "languages": ", ".join(languages)},
+                )
+            )
+    old_reasons = {reason["key"]: reason for reason in before["reasons"]}
+    new_reasons = {reason["key"]: reason for reason in after["reasons"]}
+    for key, reason in new_reasons.items():
+        title = _english(reason["title"])
+        if key not in old_reasons:
+            changes.append(
+                Change(
+                    "added",
+                    title,
+                    _("New reason “%(title)s” with %(count)d statements.")
+                    % {"title": title, "count": len(reason["statements"])},
+                )
+            )
+        else:
+            changes.extend(_reason_changes(old_reasons[key], reason))
+    for key, reason in old_reasons.items():
+        if key not in new_reasons:
+            title = _english(reason["title"])
+            changes.append(
+                Change(
+                    "removed",
+                    title,
+                    _("Reason “%(title)s” is no longer asked.") % {"title": title},
+                )
+            )
+    if [key for key in new_reasons if key in old_reasons] != [
+        key for key in old_reasons if key in new_reasons
+    ]:
+        changes.append(Change("reordered", "", _("The reasons are asked in a new order.")))
+    return changes
+
+
+def _reason_changes(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
+    title = _english(new["title"])
+    changes = []
+    for field, label in REASON_TEXTS.items():
+        languages = _changed_languages(old[field], new[field])
+        if languages:
+            changes.append(
+                Change(
+                    "texts",
+                    title,
+                    _("The %(field)s changed (%(languages)s).")
+                    % {"field": _(label), "languages": ", ".join(languages)},
+                )
+            )
+    thresholds = ("some_signs_from", "strong_signs_from")
+    if any(old[field] != new[field] for field in thresholds):
+        changes.append(
+            Change(
+                "thresholds",
+                title,
+                _(
+                    "Band thresholds: “some signs” from %(old_some)d to %(new_some)d, "
+                    "“strong signs” from %(old_strong)d to %(new_strong)d."
+                )
+                % {
+                    "old_some": old["some_signs_from"],
+                    "new_some": new["some_signs_from"],
+                    "old_strong": old["strong_signs_from"],
+                    "new_strong": new["strong_signs_from"],
+                },
+            )
+        )
+    old_statements = {statement["key"]: statement for statement in old["statements"]}
+    new_statements = {statement["key"]: statement for statement in new["statements"]}
+    for key, statement in new_statements.items():
+        text = _english(statement["text"])
+        previous = old_statements.get(key)
+        if previous is None:
+            changes.append(
+                Change(
+                    "added",
+                    title,
+                    _("New statement: “%(text)s”") % {"text": text}
+                    + _missing_languages(statement["text"]),
+                )
+            )
+            continue
+        languages = _changed_languages(previous["text"], statement["text"])
+        if languages:
+            changes.append(
+                Change(
+                    "reworded",
+                    title,
+                    _("Reworded (%(languages)s): “%(old)s” → “%(new)s”")
+                    % {
+                        "languages": ", ".join(languages),
+                        "old": _english(previous["text"]),
+                        "new": text,
+                    }
+                    + (
+                        " " + _("Check the other languages: only these changed.")
+                        if len(languages) < len(statement["text"])
+                        else ""
+                    ),
+                )
+            )
+        if previous["direction"] != statement["direction"]:
+            changes.append(
+                Change(
+                    "rekeyed",
+                    title,
+                    _("Re-keyed from %(old)s to %(new)s: “%(text)s”")
+                    % {
+                        "old": _direction(previous["direction"]),
+                        "new": _direction(statement["direction"]),
+                        "text": text,
+                    },
+                )
+            )
+        if previous["weight"] != statement["weight"]:
+            changes.append(
+                Change(
+                    "reweighted",
+                    title,
+                    _("Weight %(old)d → %(new)d: “%(text)s”")
+                    % {"old": previous["weight"], "new": statement["weight"], "text": text},
+                )
+            )
+        if previous.get("help_text") != statement.get("help_text"):
+            changes.append(
+                Change("texts", title, _("New help text for “%(text)s”") % {"text": text})
+            )
+    for key, statement in old_statements.items():
+        if key not in new_statements:
+            changes.append(
+                Change(
+                    "removed",
+                    title,
+                    _("No longer asked: “%(text)s”") % {"text": _english(statement["text"])},
+                )
+            )
+    if [key for key in new_statements if key in old_statements] != [
+        key for key in old_statements if key in new_statements
+    ]:
+        changes.append(Change("reordered", title, _("The statements are asked in a new order.")))
+    return changes

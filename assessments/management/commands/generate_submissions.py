@@ -1,0 +1,96 @@
+"""Fill a database with realistic completed submissions, for scale tests and benchmarks."""
+
+from __future__ import annotations
+
+import random
+import time
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from assessments.models import Revision, Submission
+
+BATCH = 5000
+
+
+def answer_pattern(rng: random.Random, directions: list[str], reasons: list[int]) -> str:
+    """Return one person's answers: a lean per reason, a response style, some noise.
+
+    `reasons[i]` is the reason index of statement i. Most people answer by
+    their lean; some agree with everything a little more, some sit on the
+    fence, a few answer in a straight line or at random, as real samples do.
+    """
+    leans = [rng.gauss(0, 1.1) for _ in range(max(reasons) + 1)]
+    style = rng.random()
+    if style < 0.03:  # a straight line
+        return str(rng.randint(1, 5)) * len(directions)
+    if style < 0.06:  # at random
+        return "".join(str(rng.randint(1, 5)) for _ in directions)
+    shift = 0.6 if style < 0.16 else 0.0  # agrees a little more than they mean
+    spread = 0.4 if style < 0.26 and style >= 0.16 else 1.0  # stays near the middle
+    digits = []
+    for direction, reason in zip(directions, reasons, strict=True):
+        lean = leans[reason] if direction == "forward" else -leans[reason]
+        value = round(3 + spread * lean + shift + rng.gauss(0, 0.7))
+        digits.append(str(min(5, max(1, value))))
+    return "".join(digits)
+
+
+class Command(BaseCommand):
+    help = (
+        "Add N completed submissions with varied, realistic answers on the latest revision "
+        "of a questionnaire, spread over past dates and both languages."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--count", type=int, required=True, help="How many to add.")
+        parser.add_argument(
+            "--slug",
+            default=settings.MLFIT_QUESTIONNAIRE_SLUG,
+            help="The questionnaire (default: the one the site offers).",
+        )
+        parser.add_argument("--days", type=int, default=365, help="Spread over this many days.")
+        parser.add_argument("--seed", type=int, default=None, help="For a repeatable data set.")
+
+    def handle(self, *args, count, slug, days, seed, **options):
+        if count < 1 or days < 1:
+            raise CommandError("--count and --days must be at least 1.")
+        revision = Revision.objects.filter(questionnaire__slug=slug).order_by("-number").first()
+        if revision is None:
+            raise CommandError(f"No published revision of “{slug}”. Run load_questionnaire first.")
+        frozen = revision.frozen
+        directions = [statement.direction for statement in frozen.statements]
+        reasons = [i for i, reason in enumerate(frozen.reasons) for _ in reason.statements]
+        languages = [code for code, _ in settings.LANGUAGES]
+        rng = random.Random(seed)
+        now = timezone.now()
+        began = time.monotonic()
+        made = 0
+        while made < count:
+            batch = []
+            for _ in range(min(BATCH, count - made)):
+                started = now - timedelta(seconds=rng.uniform(0, days * 86400))
+                batch.append(
+                    Submission(
+                        id=uuid.UUID(int=rng.getrandbits(128), version=4),
+                        revision=revision,
+                        owner_key=f"{rng.getrandbits(256):064x}",
+                        started_at=started,
+                        completed_at=started + timedelta(seconds=rng.uniform(150, 1200)),
+                        language=languages[0] if rng.random() < 0.7 else rng.choice(languages),
+                        answers=answer_pattern(rng, directions, reasons),
+                    )
+                )
+            with transaction.atomic():
+                Submission.objects.bulk_create(batch, batch_size=1000)
+            made += len(batch)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Added {made} completed submissions on {revision} "
+                f"in {time.monotonic() - began:.1f} s."
+            )
+        )
