@@ -509,7 +509,7 @@ def test_the_first_publish_page_counts_what_revision_1_will_ask(admin_client, db
 
     response = admin_client.get(publish_url(draft))
 
-    assert "This will be the first revision. 2 reasons, 3 statements." in page_text(response)
+    assert "This will be the first revision. Reasons: 2. Statements: 3." in page_text(response)
     assert 'value="Publish"' in page_text(response)
     assert revision_numbers(draft) == []
 
