@@ -20,20 +20,46 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from .forms import StepForm
 from .models import AlreadyComplete, FrozenReason, Revision, Submission, owner_key_for
 
-OWNER_TOKEN = "mlfit_owner_token"
+# A respondent's browser is known by a signed cookie, not a database session:
+# it holds the secret that owns its submissions and the one being answered,
+# so answering never reads or writes a session row (admins still have them).
+OWNER_COOKIE = "mlfit_owner"
+OWNER_SALT = "mlfit.owner"
 RESULTS_CACHE_SECONDS = 24 * 60 * 60
-CURRENT_SUBMISSION = "mlfit_current_submission"
 
 
 # -- Helpers ------------------------------------------------------------------
 
 
-def owner_token(request: HttpRequest, *, create: bool = False) -> str | None:
-    """Return the secret that ties this browser session to its submissions."""
-    token = request.session.get(OWNER_TOKEN)
-    if token is None and create:
-        token = request.session[OWNER_TOKEN] = secrets.token_urlsafe(32)
-    return token
+def owner_cookie(request: HttpRequest) -> tuple[str | None, str | None]:
+    """Return (owner secret, id of the submission being answered) from this browser's cookie.
+
+    A cookie that was tampered with, or is older than the session age, counts as none.
+    """
+    value = request.get_signed_cookie(
+        OWNER_COOKIE, default="", salt=OWNER_SALT, max_age=settings.SESSION_COOKIE_AGE
+    )
+    token, _, current = value.partition(":")
+    return token or None, current or None
+
+
+def owner_token(request: HttpRequest) -> str | None:
+    """Return the secret that ties this browser to its submissions."""
+    return owner_cookie(request)[0]
+
+
+def remember_owner(response: HttpResponse, token: str, current: str = "") -> HttpResponse:
+    """Keep the owner secret, and the submission being answered, in this browser."""
+    response.set_signed_cookie(
+        OWNER_COOKIE,
+        f"{token}:{current}",
+        salt=OWNER_SALT,
+        max_age=settings.SESSION_COOKIE_AGE,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 def problem(
@@ -57,8 +83,7 @@ def problem(
 
 def current_submission(request: HttpRequest) -> Submission | None:
     """Return the unfinished submission this browser was last working on, if any."""
-    token = owner_token(request)
-    submission_id = request.session.get(CURRENT_SUBMISSION)
+    token, submission_id = owner_cookie(request)
     if not token or not submission_id:
         return None
     return Submission.objects.in_progress().owned_by(token).filter(pk=submission_id).first()
@@ -66,7 +91,7 @@ def current_submission(request: HttpRequest) -> Submission | None:
 
 def owned_submission(request: HttpRequest, submission_id: uuid.UUID) -> Submission | HttpResponse:
     """Return the submission if this browser may change it, else a page saying why not."""
-    submission = get_object_or_404(Submission.objects.with_revision(), pk=submission_id)
+    submission = get_object_or_404(Submission.objects.with_digest(), pk=submission_id)
     if not submission.is_owned_by(owner_token(request)):
         return problem(
             request,
@@ -130,15 +155,14 @@ def start(request: HttpRequest) -> HttpResponse:
             _("The questionnaire is not open right now"),
             _("There is nothing to answer yet. Please come back later."),
         )
-    token = owner_token(request, create=True)
+    token = owner_token(request) or secrets.token_urlsafe(32)
     submission = Submission.objects.create(
         revision=revision,
         owner_key=owner_key_for(token),
         language=translation.get_language(),
         answers="0" * revision.frozen.statement_count,
     )
-    request.session[CURRENT_SUBMISSION] = str(submission.pk)
-    return redirect(step_url(submission, 1))
+    return remember_owner(redirect(step_url(submission, 1)), token, str(submission.pk))
 
 
 @require_GET
@@ -221,8 +245,8 @@ def post_step(
     if not is_last:
         return redirect(step_url(submission, number + 1))
     if completed:
-        request.session.pop(CURRENT_SUBMISSION, None)
-        return redirect(submission)
+        # Nothing is being answered any more: the landing page offers a new start.
+        return remember_owner(redirect(submission), owner_token(request))
     messages.warning(
         request, _("A few statements still need an answer before your results are ready.")
     )
@@ -294,7 +318,7 @@ def render_step(
 
 @require_GET
 def results(request: HttpRequest, submission_id: uuid.UUID) -> HttpResponse:
-    submission = get_object_or_404(Submission.objects.with_revision(), pk=submission_id)
+    submission = get_object_or_404(Submission.objects.with_digest(), pk=submission_id)
     is_owner = submission.is_owned_by(owner_token(request))
     if not submission.is_complete:
         if is_owner:

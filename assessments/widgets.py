@@ -16,8 +16,17 @@ from django.forms import BoundField
 from django.utils.safestring import SafeString, mark_safe
 
 
-def statement_fieldset(field: BoundField) -> str:
-    """Return one statement: its legend, help text, error and the five radio buttons."""
+def scale_labels(field: BoundField) -> list[tuple[str, str]]:
+    """Return (value, escaped label) for each point of the scale, in the page's language."""
+    return [(escape(str(value)), escape(str(label))) for value, label in field.field.choices]
+
+
+def statement_fieldset(field: BoundField, labels: list[tuple[str, str]] | None = None) -> str:
+    """Return one statement: its legend, help text, error and the five radio buttons.
+
+    `labels` are the scale's, from scale_labels(): the same for every
+    statement of a page, so a page works them out once.
+    """
     base_id = escape(field.auto_id)
     errors = field.errors
     help_text = str(field.help_text or "")
@@ -46,12 +55,11 @@ def statement_fieldset(field: BoundField) -> str:
         ' aria-invalid="true"' if errors else ""
     )
     parts.append('<div class="scale">')
-    for index, (value, label) in enumerate(field.field.choices):
-        value = str(value)
+    for index, (value, label) in enumerate(labels or scale_labels(field)):
         parts.append(
-            f'<div class="scale-option"><input type="radio" name="{name}" value="{escape(value)}"'
+            f'<div class="scale-option"><input type="radio" name="{name}" value="{value}"'
             f' id="{base_id}_{index}"{attributes}{" checked" if value == chosen else ""}>'
-            f'<label for="{base_id}_{index}">{escape(str(label))}</label></div>'
+            f'<label for="{base_id}_{index}">{label}</label></div>'
         )
     parts.append("</div></fieldset>")
     return "\n".join(parts)
@@ -64,4 +72,7 @@ class StatementScales(LayoutObject):
         self.fields = list(fields)
 
     def render(self, form, context, template_pack=None, **kwargs) -> SafeString:
-        return mark_safe("\n".join(statement_fieldset(form[name]) for name in self.fields))
+        if not self.fields:
+            return mark_safe("")
+        labels = scale_labels(form[self.fields[0]])
+        return mark_safe("\n".join(statement_fieldset(form[name], labels) for name in self.fields))

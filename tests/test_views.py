@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.db import connection
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from assessments import views
 from assessments.models import Question, Questionnaire, ReasonCategory, Submission
 
 from .conftest import answer_step, complete, start, statements_of, step_data, step_url
@@ -78,8 +80,29 @@ def test_starting_creates_a_submission_owned_by_this_browser(respondent, questio
     assert response["Location"] == step_url(submission, 1)
     assert submission.revision == questionnaire.latest_revision()
     assert submission.answers == "0" * 30
-    assert submission.is_owned_by(respondent.session["mlfit_owner_token"])
+    assert submission.is_owned_by(owner_secret(respondent))
     assert not submission.is_complete
+
+
+def owner_secret(browser: Client) -> str:
+    """Return the owner secret kept in the browser's signed cookie."""
+    request = RequestFactory().get("/")
+    request.COOKIES["mlfit_owner"] = browser.cookies["mlfit_owner"].value
+    return views.owner_token(request)
+
+
+def test_answering_keeps_no_session_in_the_database(respondent, submission):
+    complete(respondent, submission, 4)
+    assert not Session.objects.exists()
+    cookie = respondent.cookies["mlfit_owner"]
+    assert cookie["httponly"]
+    assert cookie["samesite"] == "Lax"
+
+
+def test_a_tampered_owner_cookie_owns_nothing(respondent, submission):
+    respondent.cookies["mlfit_owner"] = respondent.cookies["mlfit_owner"].value.replace(":", ";", 1)
+    response = respondent.get(step_url(submission, 1))
+    assert response.status_code == 403
 
 
 def test_starting_needs_a_post(respondent, questionnaire):

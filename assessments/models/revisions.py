@@ -149,7 +149,8 @@ def digest_of(document: dict[str, Any]) -> str:
 
 
 @lru_cache(maxsize=64)
-def _frozen(pk: int, digest: str) -> FrozenQuestionnaire:
+def frozen_revision(pk: int, digest: str) -> FrozenQuestionnaire:
+    """Return revision `pk` as read-only objects, parsed once per process."""
     # Keyed by the digest too, so that a revision id reused by another
     # database (a test, a restored backup) never serves the wrong content.
     content = Revision.objects.values_list("content", flat=True).get(pk=pk)
@@ -224,4 +225,4 @@ class Revision(models.Model):
     @property
     def frozen(self) -> FrozenQuestionnaire:
         """Return the revision's content as read-only objects, parsed once per process."""
-        return _frozen(self.pk, self.digest)
+        return frozen_revision(self.pk, self.digest)

@@ -16,12 +16,13 @@ import uuid
 
 from django.conf import settings
 from django.db import models, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .. import scoring
-from .revisions import FrozenQuestionnaire, FrozenReason, Revision
+from .revisions import FrozenQuestionnaire, FrozenReason, Revision, frozen_revision
 
 UNANSWERED = 0
 
@@ -40,6 +41,10 @@ class SubmissionQuerySet(models.QuerySet):
 
     def owned_by(self, token: str) -> SubmissionQuerySet:
         return self.filter(owner_key=owner_key_for(token))
+
+    def with_digest(self) -> SubmissionQuerySet:
+        """Read the revision's digest alongside: all `Submission.frozen` needs, in a light query."""
+        return self.annotate(revision_digest=F("revision__digest"))
 
     def with_revision(self) -> SubmissionQuerySet:
         """Join the revision without its content, which `Revision.frozen` caches."""
@@ -111,6 +116,9 @@ class Submission(models.Model):
     @property
     def frozen(self) -> FrozenQuestionnaire:
         """Return what this submission is answered on: its revision's content."""
+        digest = getattr(self, "revision_digest", None)
+        if digest is not None:
+            return frozen_revision(self.revision_id, digest)
         return self.revision.frozen
 
     def is_owned_by(self, token: str | None) -> bool:
