@@ -312,6 +312,7 @@ def render_step(
             "progress": round(100 * (current.number - 1) / step_count),
             "form": form,
             "is_last": current.number == step_count,
+            "step_url": step_url(submission, current.number),
         },
     )
 
