@@ -86,7 +86,14 @@ def current_submission(request: HttpRequest) -> Submission | None:
     token, submission_id = owner_cookie(request)
     if not token or not submission_id:
         return None
-    return Submission.objects.in_progress().owned_by(token).filter(pk=submission_id).first()
+    return (
+        Submission.objects.in_progress()
+        .owned_by(token)
+        .filter(pk=submission_id)
+        .select_related("revision")
+        .defer("revision__content")
+        .first()
+    )
 
 
 def owned_submission(request: HttpRequest, submission_id: uuid.UUID) -> Submission | HttpResponse:
