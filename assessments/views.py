@@ -8,8 +8,8 @@ import uuid
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import SimpleLazyObject
@@ -98,7 +98,7 @@ def current_submission(request: HttpRequest) -> Submission | None:
 
 def owned_submission(request: HttpRequest, submission_id: uuid.UUID) -> Submission | HttpResponse:
     """Return the submission if this browser may change it, else a page saying why not."""
-    submission = get_object_or_404(Submission.objects.with_digest(), pk=submission_id)
+    submission = found(Submission.objects.page_lookup(submission_id))
     if not submission.is_owned_by(owner_token(request)):
         return problem(
             request,
@@ -109,6 +109,12 @@ def owned_submission(request: HttpRequest, submission_id: uuid.UUID) -> Submissi
                 "You can start your own questionnaire from the home page."
             ),
         )
+    return submission
+
+
+def found(submission: Submission | None) -> Submission:
+    if submission is None:
+        raise Http404("No such submission.")
     return submission
 
 
@@ -326,7 +332,7 @@ def render_step(
 
 @require_GET
 def results(request: HttpRequest, submission_id: uuid.UUID) -> HttpResponse:
-    submission = get_object_or_404(Submission.objects.with_digest(), pk=submission_id)
+    submission = found(Submission.objects.page_lookup(submission_id))
     is_owner = submission.is_owned_by(owner_token(request))
     if not submission.is_complete:
         if is_owner:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import uuid
 
 import pytest
 from django.core.cache import cache
@@ -222,3 +223,17 @@ def test_changed_thresholds_and_a_new_order_are_named(questionnaire):
     changes = changes_after(questionnaire, edit)
     assert [change.kind for change in changes] == ["thresholds", "reordered"]
     assert "from 35 to 20" in changes[0].description
+
+
+def test_the_page_lookup_reads_what_the_orm_reads(completed_submission):
+    fields = ("pk", "revision_id", "owner_key", "started_at", "completed_at", "language", "answers")
+    written = Submission.objects.page_lookup(completed_submission.pk)
+    built = Submission.objects.with_digest().get(pk=completed_submission.pk)
+    assert [getattr(written, f) for f in fields] == [getattr(built, f) for f in fields]
+    assert written.revision_digest == built.revision_digest == completed_submission.revision.digest
+    assert written.frozen is built.frozen
+
+
+def test_the_page_lookup_finds_nothing_for_an_unknown_or_malformed_id(questionnaire):
+    assert Submission.objects.page_lookup(uuid.uuid4()) is None
+    assert Submission.objects.page_lookup("not-a-uuid") is None
