@@ -15,7 +15,8 @@ from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from .forms import StepForm
 from .models import AlreadyComplete, FrozenReason, Revision, Submission, owner_key_for
@@ -125,13 +126,19 @@ def step_url(submission: Submission, number: int) -> str:
 # -- Views ----------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def health(request: HttpRequest) -> HttpResponse:
     """Answer "ok": for load balancers and uptime checks, and the benchmark's baseline."""
     return HttpResponse("ok", content_type="text/plain; charset=utf-8")
 
 
-@require_GET
+# HEAD is answered wherever GET is (require_safe). Pages that show a person's
+# own answers or offer their questionnaire in progress are never stored by a
+# browser or a proxy (never_cache: "private, no-store").
+
+
+@require_safe
+@never_cache
 def landing(request: HttpRequest) -> HttpResponse:
     revision = Revision.objects.latest_open()
     if revision is None:
@@ -168,6 +175,11 @@ def start(request: HttpRequest) -> HttpResponse:
             _("The questionnaire is not open right now"),
             _("There is nothing to answer yet. Please come back later."),
         )
+    current = current_submission(request)
+    if current is not None and current.revision_id == revision.pk and not current.answered_count:
+        # Start pressed again before answering anything: carry on with that one
+        # rather than leave an empty submission behind each time.
+        return redirect(step_url(current, 1))
     token = owner_token(request) or secrets.token_urlsafe(32)
     submission = Submission.objects.create(
         revision=revision,
@@ -178,7 +190,8 @@ def start(request: HttpRequest) -> HttpResponse:
     return remember_owner(redirect(step_url(submission, 1)), token, str(submission.pk))
 
 
-@require_GET
+@require_safe
+@never_cache
 def resume(request: HttpRequest, submission_id: uuid.UUID) -> HttpResponse:
     submission = owned_submission(request, submission_id)
     if isinstance(submission, HttpResponse):
@@ -194,7 +207,8 @@ def resume(request: HttpRequest, submission_id: uuid.UUID) -> HttpResponse:
     return redirect(step_url(submission, open_step.number))
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
+@never_cache
 def step(request: HttpRequest, submission_id: uuid.UUID, number: int) -> HttpResponse:
     submission = owned_submission(request, submission_id)
     if isinstance(submission, HttpResponse):
@@ -330,7 +344,8 @@ def render_step(
     )
 
 
-@require_GET
+@require_safe
+@never_cache
 def results(request: HttpRequest, submission_id: uuid.UUID) -> HttpResponse:
     submission = found(Submission.objects.page_lookup(submission_id))
     is_owner = submission.is_owned_by(owner_token(request))
@@ -343,7 +358,7 @@ def results(request: HttpRequest, submission_id: uuid.UUID) -> HttpResponse:
             _("These results are not ready"),
             _("This questionnaire has not been finished yet, so there are no results to show."),
         )
-    return render(
+    response = render(
         request,
         "assessments/results.html",
         {
@@ -358,6 +373,9 @@ def results(request: HttpRequest, submission_id: uuid.UUID) -> HttpResponse:
             "share_url": request.build_absolute_uri(submission.get_absolute_url()),
         },
     )
+    # A private link: search engines that come across it should not list it.
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

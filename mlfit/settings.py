@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # After the CSP, so that its 400 and 413 pages carry the same headers.
+    "mlfit.middleware.MalformedRequestMiddleware",
     "mlfit.middleware.DatabaseUnavailableMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its own page.
     "axes.middleware.AxesMiddleware",
@@ -214,6 +216,14 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # The questionnaire shown on the landing page.
 MLFIT_QUESTIONNAIRE_SLUG = os.environ.get("MLFIT_QUESTIONNAIRE_SLUG", "ml-engineering-fit")
+
+# The largest request body read at all (a step is about 1 KB; an admin edit of
+# the whole questionnaire about 100 KB). Larger ones get a 413 page.
+MLFIT_MAX_REQUEST_BYTES = int(os.environ.get("MLFIT_MAX_REQUEST_BYTES", 1024 * 1024))
+
+# Session keys are checked for their form before any database sees them: a
+# cookie holding a NUL gave PostgreSQL an error on every page.
+SESSION_ENGINE = "mlfit.sessions"
 
 LOGGING = {
     "version": 1,

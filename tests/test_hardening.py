@@ -1,0 +1,116 @@
+"""Requests an attacker can send: unreadable or huge bodies, odd cookies, HEAD, caching."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from assessments.models import Submission
+
+from .conftest import answer_step, start, step_url
+from .test_views import text
+
+
+@pytest.fixture
+def strict_browser(questionnaire) -> Client:
+    """A browser that sends CSRF tokens as a real one does (the checks are on)."""
+    browser = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    browser.get(reverse("assessments:landing"))
+    return browser
+
+
+def raw_post(browser: Client, path: str, body: bytes, content_type: str):
+    token = browser.cookies["csrftoken"].value
+    return browser.generic(
+        "POST", path, data=body, content_type=content_type, HTTP_X_CSRFTOKEN=token
+    )
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        "application/x-www-form-urlencoded; charset=latin-1",
+        "multipart/form-data",
+        "multipart/form-data; boundary=",
+    ],
+)
+def test_a_body_that_cannot_be_read_gets_a_400_page_with_the_usual_headers(
+    strict_browser, content_type
+):
+    response = raw_post(strict_browser, "/start/", "a=\xff\xfe".encode("latin-1"), content_type)
+    assert response.status_code == 400
+    assert "That request could not be understood" in text(response)
+    assert "Content-Security-Policy" in response
+    assert response["X-Frame-Options"] == "DENY"
+    assert not Submission.objects.exists()
+
+
+def test_a_body_larger_than_the_limit_is_refused_unread(strict_browser, settings):
+    settings.MLFIT_MAX_REQUEST_BYTES = 10_000
+    body = b"--x\r\nContent-Disposition: form-data; name=f; filename=a\r\n\r\n" + b"a" * 20_000
+    response = raw_post(strict_browser, "/start/", body, "multipart/form-data; boundary=x")
+    assert response.status_code == 413
+    assert "That was more than this site accepts" in text(response)
+    assert "Content-Security-Policy" in response
+    assert not Submission.objects.exists()
+
+
+def test_a_step_post_of_normal_size_is_not_affected_by_the_limit(respondent, submission):
+    assert answer_step(respondent, submission, 1, 4)["Location"] == step_url(submission, 2)
+
+
+def test_a_session_cookie_holding_a_nul_counts_as_no_session(db):
+    browser = Client(raise_request_exception=False)
+    browser.cookies["sessionid"] = "\x00aaaaaaaaaa"
+    response = browser.get("/admin/login/")
+    assert response.status_code == 200
+    assert "Log in" in text(response)
+
+
+def test_head_is_answered_wherever_get_is(respondent, completed_submission, other_browser):
+    submission = start(other_browser)
+    for browser, path in [
+        (respondent, reverse("assessments:landing")),
+        (respondent, reverse("assessments:health")),
+        (respondent, completed_submission.get_absolute_url()),
+        (other_browser, step_url(submission, 1)),
+    ]:
+        response = browser.head(path)
+        assert response.status_code == 200, path
+        assert response.content == b""
+
+
+def test_pages_with_a_persons_answers_are_never_stored_by_browsers_or_proxies(
+    respondent, completed_submission, other_browser
+):
+    submission = start(other_browser)
+    for browser, path in [
+        (other_browser, step_url(submission, 1)),
+        (respondent, completed_submission.get_absolute_url()),
+        (other_browser, reverse("assessments:landing")),
+    ]:
+        cache_control = browser.get(path)["Cache-Control"]
+        assert "private" in cache_control and "no-store" in cache_control, path
+
+
+def test_results_ask_search_engines_not_to_list_them(respondent, completed_submission):
+    response = respondent.get(completed_submission.get_absolute_url())
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+
+
+def test_pressing_start_again_before_answering_reuses_the_empty_submission(
+    respondent, questionnaire
+):
+    first = start(respondent)
+    response = respondent.post(reverse("assessments:start"))
+    assert response["Location"] == step_url(first, 1)
+    assert Submission.objects.count() == 1
+
+
+def test_start_after_answering_something_begins_afresh(respondent, questionnaire):
+    first = start(respondent)
+    answer_step(respondent, first, 1, 4)
+    second = start(respondent)
+    assert second.pk != first.pk
+    assert Submission.objects.count() == 2
