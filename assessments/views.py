@@ -18,6 +18,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from mlfit.ratelimit import limit_posts
+
 from .forms import StepForm
 from .models import AlreadyComplete, FrozenReason, Revision, Submission, owner_key_for
 
@@ -166,6 +168,7 @@ def landing(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@limit_posts("start", "MLFIT_START_LIMIT")
 def start(request: HttpRequest) -> HttpResponse:
     revision = Revision.objects.latest_open()
     if revision is None or not revision.frozen.reasons:
@@ -209,6 +212,7 @@ def resume(request: HttpRequest, submission_id: uuid.UUID) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
+@limit_posts("post", "MLFIT_POST_LIMIT")
 def step(request: HttpRequest, submission_id: uuid.UUID, number: int) -> HttpResponse:
     submission = owned_submission(request, submission_id)
     if isinstance(submission, HttpResponse):

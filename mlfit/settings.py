@@ -221,6 +221,15 @@ MLFIT_QUESTIONNAIRE_SLUG = os.environ.get("MLFIT_QUESTIONNAIRE_SLUG", "ml-engine
 # the whole questionnaire about 100 KB). Larger ones get a 413 page.
 MLFIT_MAX_REQUEST_BYTES = int(os.environ.get("MLFIT_MAX_REQUEST_BYTES", 1024 * 1024))
 
+# POSTs one client may send in a window of MLFIT_RATE_WINDOW_SECONDS: Start,
+# and every other form. A person answering sends a few; a flood gets 429.
+# The client is REMOTE_ADDR, or the last address in MLFIT_CLIENT_IP_HEADER
+# (e.g. HTTP_X_FORWARDED_FOR) when a trusted proxy in front sets it.
+MLFIT_RATE_WINDOW_SECONDS = int(os.environ.get("MLFIT_RATE_WINDOW_SECONDS", 600))
+MLFIT_START_LIMIT = int(os.environ.get("MLFIT_START_LIMIT", 30))
+MLFIT_POST_LIMIT = int(os.environ.get("MLFIT_POST_LIMIT", 600))
+MLFIT_CLIENT_IP_HEADER = os.environ.get("MLFIT_CLIENT_IP_HEADER", "")
+
 # Session keys are checked for their form before any database sees them: a
 # cookie holding a NUL gave PostgreSQL an error on every page.
 SESSION_ENGINE = "mlfit.sessions"

@@ -114,3 +114,41 @@ def test_start_after_answering_something_begins_afresh(respondent, questionnaire
     second = start(respondent)
     assert second.pk != first.pk
     assert Submission.objects.count() == 2
+
+
+def test_a_flood_of_starts_meets_a_429_page_and_creates_nothing_more(settings, questionnaire):
+    settings.MLFIT_START_LIMIT = 3
+    flood = [Client() for _ in range(5)]
+    statuses = [browser.post(reverse("assessments:start")).status_code for browser in flood]
+    assert statuses == [302, 302, 302, 429, 429]
+    assert Submission.objects.count() == 3
+    refused = flood[-1].post(reverse("assessments:start"))
+    assert "That was a lot in a short time" in text(refused)
+    assert 0 < int(refused["Retry-After"]) <= settings.MLFIT_RATE_WINDOW_SECONDS
+
+
+def test_the_limit_counts_each_client_on_its_own(settings, questionnaire):
+    settings.MLFIT_START_LIMIT = 1
+    first, second = Client(REMOTE_ADDR="198.51.100.1"), Client(REMOTE_ADDR="198.51.100.2")
+    assert first.post(reverse("assessments:start")).status_code == 302
+    assert second.post(reverse("assessments:start")).status_code == 302
+    assert first.post(reverse("assessments:start")).status_code == 429
+
+
+def test_behind_a_trusted_proxy_the_client_is_the_address_it_forwards(settings, questionnaire):
+    settings.MLFIT_START_LIMIT = 1
+    settings.MLFIT_CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+    proxy = {"REMOTE_ADDR": "127.0.0.1"}
+    one = Client(HTTP_X_FORWARDED_FOR="203.0.113.9, 198.51.100.1", **proxy)
+    two = Client(HTTP_X_FORWARDED_FOR="198.51.100.2", **proxy)
+    assert one.post(reverse("assessments:start")).status_code == 302
+    assert two.post(reverse("assessments:start")).status_code == 302
+    assert one.post(reverse("assessments:start")).status_code == 429
+
+
+def test_answering_steps_stays_well_under_the_post_limit(settings, respondent, submission):
+    settings.MLFIT_POST_LIMIT = 10
+    for number in range(1, 6):
+        assert answer_step(respondent, submission, number, 3).status_code == 302
+    submission.refresh_from_db()
+    assert submission.is_complete
