@@ -209,6 +209,12 @@ AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# The client address as the rate limits see it (mlfit.ratelimit): the peer, or
+# what a trusted proxy forwards when MLFIT_CLIENT_IP_HEADER is set, never a
+# header a client could forge. Behind a proxy, one attacker then no longer
+# locks out everyone; and failures during a lockout do not extend it.
+AXES_CLIENT_IP_CALLABLE = "mlfit.ratelimit.client_address"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_VERBOSE = False
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

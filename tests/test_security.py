@@ -179,3 +179,48 @@ def test_the_error_pages_say_what_happened_and_what_to_do(rf: RequestFactory, db
     assert "could not be understood" in text(defaults.bad_request(request, Exception()))
     assert "You cannot open this page" in text(defaults.permission_denied(request, Exception()))
     assert "This page does not exist" in text(defaults.page_not_found(request, Exception()))
+
+
+def proxied_login(client: Client, forwarded: str, password: str):
+    return client.post(
+        "/admin/login/?next=/admin/",
+        {"username": "admin", "password": password},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR=forwarded,
+    )
+
+
+def test_behind_a_trusted_proxy_one_attacker_does_not_lock_the_admin_out(db, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    settings.MLFIT_CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+    User.objects.create_superuser("admin", "admin@example.org", "the-right-password-1")
+    attacker = Client()
+    for _ in range(3):
+        proxied_login(attacker, "203.0.113.66", "wrong")
+    assert proxied_login(attacker, "203.0.113.66", "wrong").status_code == 429
+    assert proxied_login(Client(), "198.51.100.5", "the-right-password-1").status_code == 302
+
+
+def test_without_a_trusted_proxy_a_forged_forwarded_address_does_not_dodge_the_lockout(
+    db, settings
+):
+    settings.AXES_FAILURE_LIMIT = 3
+    User.objects.create_superuser("admin", "admin@example.org", "the-right-password-1")
+    attacker = Client()
+    for number in range(3):
+        proxied_login(attacker, f"203.0.113.{number}", "wrong")
+    assert proxied_login(attacker, "203.0.113.99", "wrong").status_code == 429
+
+
+def test_failures_during_a_lockout_do_not_extend_it(db, settings):
+    from axes.models import AccessAttempt
+
+    settings.AXES_FAILURE_LIMIT = 3
+    User.objects.create_superuser("admin", "admin@example.org", "the-right-password-1")
+    browser = Client()
+    for _ in range(3):
+        admin_login(browser, "admin", "wrong")
+    locked_at = AccessAttempt.objects.get().attempt_time
+    for _ in range(3):
+        assert admin_login(browser, "admin", "wrong").status_code == 429
+    assert AccessAttempt.objects.get().attempt_time == locked_at
