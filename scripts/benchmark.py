@@ -229,38 +229,11 @@ class Gunicorn(Server):
             "--no-control-socket --graceful-timeout 5 --log-level warning"
         )
         command = [str(python), "-m", "gunicorn", app, *options.split()]
-        with open(log, "w") as out:
-            self.process = subprocess.Popen(
-                command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT
-            )
-        try:
-            self.wait_until_ready()
-        except BaseException:
-            self.stop()
-            raise
+        self.start(command, cwd, env, TRIVIAL_PATH)
 
-    def wait_until_ready(self, seconds: float = 60) -> None:
-        """Wait until the trivial view answers 200 and both workers are up."""
-        give_up = time.monotonic() + seconds
-        answer = "no answer"
-        while time.monotonic() < give_up:
-            if self.process.poll() is not None:
-                raise SetupError(f"gunicorn exited at start:\n{self.log_tail()}")
-            try:
-                connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
-                connection.request("GET", TRIVIAL_PATH)
-                response = connection.getresponse()
-                answer = str(response.status)
-                connection.close()
-                if response.status == 200 and len(self.workers()) == WORKERS:
-                    return
-            except OSError as error:
-                answer = repr(error)
-            time.sleep(0.2)
-        raise SetupError(
-            f"gunicorn did not answer {TRIVIAL_PATH} with 200 within {seconds:.0f} s "
-            f"(last answer: {answer}):\n{self.log_tail()}"
-        )
+    def is_ready(self) -> bool:
+        """Both workers are up: a round must not measure one of them starting."""
+        return len(self.workers()) == WORKERS
 
 
 def serve_mlfit(env: dict, log: Path, args: argparse.Namespace) -> Gunicorn:
@@ -360,6 +333,24 @@ def complete_submission(port: int) -> tuple[Browser, str]:
     raise BenchmarkFailed("the questionnaire never ended")
 
 
+def step_endpoints(
+    app: str, path: str, browser: Browser, answers: list[tuple[str, str]]
+) -> tuple[Endpoint, Endpoint]:
+    """Return a step page's GET, and its POST of `answers` again (302), with the browser's cookies."""
+    return (
+        Endpoint(app, "step GET", path, headers=cookie_headers(browser)),
+        Endpoint(
+            app,
+            "step POST",
+            path,
+            expect=302,
+            method="POST",
+            body=urllib.parse.urlencode(answers),
+            headers=post_headers(browser),
+        ),
+    )
+
+
 def mlfit_endpoints(port: int) -> tuple[list[Endpoint], list[str]]:
     """Do the real flow with a Python client, then return what wrk is to send, and notes."""
     trivial = Endpoint("mlfit", "trivial", TRIVIAL_PATH)
@@ -370,16 +361,7 @@ def mlfit_endpoints(port: int) -> tuple[list[Endpoint], list[str]]:
     answers, posted = answer_step(browser, step)
     if not STEP_PATH.match(posted.location):
         raise BenchmarkFailed(f"step 1 POST redirected to {posted.location}, not to step 2")
-    step_get = Endpoint("mlfit", "step GET", step, headers=cookie_headers(browser))
-    step_post = Endpoint(
-        "mlfit",
-        "step POST",
-        step,
-        expect=302,
-        method="POST",
-        body=urllib.parse.urlencode(answers),
-        headers=post_headers(browser),
-    )
+    step_get, step_post = step_endpoints("mlfit", step, browser, answers)
     finished, results = complete_submission(port)
     results_get = Endpoint("mlfit", "results", results, headers=cookie_headers(finished))
     groups = radio_groups(answers)
@@ -417,16 +399,7 @@ def peer_endpoints(port: int, survey: str) -> tuple[list[Endpoint], list[str]]:
     ]
     return [
         Endpoint("peer", "trivial", TRIVIAL_PATH),
-        Endpoint("peer", "step GET", step, headers=cookie_headers(browser)),
-        Endpoint(
-            "peer",
-            "step POST",
-            step,
-            expect=302,
-            method="POST",
-            body=urllib.parse.urlencode(answers),
-            headers=post_headers(browser),
-        ),
+        *step_endpoints("peer", step, browser, answers),
     ], notes
 
 

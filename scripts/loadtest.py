@@ -380,17 +380,25 @@ class Server:
             "--log-level",
             "warning",
         ]
-        with open(log, "w") as out:
+        self.start(command, ROOT, env, STATIC_PATH)
+
+    def start(self, command: list[str], cwd: Path, env: dict[str, str], ready_path: str) -> None:
+        """Run gunicorn and wait until it serves `ready_path`; stop it if it never does."""
+        with open(self.log_path, "w") as out:
             self.process = subprocess.Popen(
-                command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
+                command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT
             )
         try:
-            self.wait_until_ready()
+            self.wait_until_ready(ready_path)
         except BaseException:
             self.stop()
             raise
 
-    def wait_until_ready(self, seconds: float = 30) -> None:
+    def is_ready(self) -> bool:
+        """Return whether gunicorn may take requests once it answers (every worker is up)."""
+        return True
+
+    def wait_until_ready(self, path: str, seconds: float = 60) -> None:
         give_up = time.monotonic() + seconds
         answer = "no answer"
         while time.monotonic() < give_up:
@@ -398,16 +406,17 @@ class Server:
                 raise SetupError(f"gunicorn exited at start:\n{self.log_tail()}")
             try:
                 connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
-                connection.request("GET", STATIC_PATH)
+                connection.request("GET", path)
                 response = connection.getresponse()
-                if response.status == 200:
+                connection.close()
+                if response.status == 200 and self.is_ready():
                     return
                 answer = f"{response.status} {response.getheader('Location', '')}"
             except OSError as error:
                 answer = repr(error)
             time.sleep(0.2)
         raise SetupError(
-            f"gunicorn did not serve {STATIC_PATH} within {seconds:.0f} s (last answer: "
+            f"gunicorn did not serve {path} within {seconds:.0f} s (last answer: "
             f"{answer}):\n{self.log_tail()}"
         )
 
