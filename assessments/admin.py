@@ -22,6 +22,7 @@ from .changes import describe_changes
 from .datafile import revision_document
 from .exports import csv_response
 from .models import Question, Questionnaire, ReasonCategory, Revision, Submission, digest_of
+from .quality import Flag
 
 # For strings Django's admin already translates: an alias, so that extracting
 # this app's strings leaves them to Django's own catalogue.
@@ -269,6 +270,26 @@ class CompletedFilter(admin.SimpleListFilter):
         return queryset
 
 
+class QualityFilter(admin.SimpleListFilter):
+    """Completed submissions by the answer-quality pattern found when they were confirmed."""
+
+    title = _("answer quality")
+    parameter_name = "quality"
+
+    def lookups(self, request, model_admin):
+        return (("clear", _("No pattern found")), *Flag.LABELS.items())
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        if self.value() == "clear":
+            return queryset.completed().filter(quality_flags="")
+        if self.value() not in Flag.ALL:
+            raise IncorrectLookupParameters(self.value())
+        # Codes never contain one another, so a substring match is exact.
+        return queryset.filter(quality_flags__contains=self.value())
+
+
 class RevisionFilter(admin.SimpleListFilter):
     """Filter by revision, naming each one in a single query (no content, no lookup per row)."""
 
@@ -299,10 +320,27 @@ class SubmissionAdmin(admin.ModelAdmin):
     same with a hundred submissions or a million.
     """
 
-    list_display = ("id", "revision", "started_at", "completed_at", "language", "progress")
-    list_filter = (CompletedFilter, RevisionFilter, "language", "started_at")
+    list_display = (
+        "id",
+        "revision",
+        "started_at",
+        "completed_at",
+        "language",
+        "progress",
+        "quality",
+    )
+    list_filter = (CompletedFilter, RevisionFilter, QualityFilter, "language", "started_at")
     search_fields = ("id",)
-    fields = ("id", "revision", "started_at", "completed_at", "language", "scores", "answer_table")
+    fields = (
+        "id",
+        "revision",
+        "started_at",
+        "completed_at",
+        "language",
+        "quality",
+        "scores",
+        "answer_table",
+    )
     readonly_fields = fields
     actions = ("export_csv",)
     show_full_result_count = False
@@ -344,6 +382,15 @@ class SubmissionAdmin(admin.ModelAdmin):
             "total": obj.frozen.statement_count,
         }
 
+    @admin.display(description=_("answer quality"))
+    def quality(self, obj: Submission) -> str:
+        if not obj.is_complete:
+            return "—"
+        flags = [code for code in obj.quality_flags.split(",") if code]
+        return ", ".join(str(Flag.LABELS.get(code, code)) for code in flags) or gettext(
+            "No pattern found"
+        )
+
     @admin.display(description=_("scores"))
     def scores(self, obj: Submission) -> str:
         result = obj.result()
@@ -358,7 +405,10 @@ class SubmissionAdmin(admin.ModelAdmin):
             format_html_join(
                 "",
                 "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-                ((reason.title, reason.score, reason.band_label) for reason in result.reasons),
+                (
+                    (reason.title, reason.signed_score, reason.band_label)
+                    for reason in result.reasons
+                ),
             ),
         )
 

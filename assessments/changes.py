@@ -14,9 +14,6 @@ from django.utils.translation import gettext as _
 QUESTIONNAIRE_TEXTS = {
     "title": "title",
     "intro": "introduction",
-    "band_little": "“little sign” band",
-    "band_some": "“some signs” band",
-    "band_strong": "“strong signs” band",
 }
 REASON_TEXTS = {
     "title": "title",
@@ -127,8 +124,8 @@ def _reason_changes(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
                 "thresholds",
                 title,
                 _(
-                    "Band thresholds: “some signs” from %(old_some)d to %(new_some)d, "
-                    "“strong signs” from %(old_strong)d to %(new_strong)d."
+                    "Band thresholds: “may wear on you” from %(old_some)d to %(new_some)d, "
+                    "“likely to wear on you” from %(old_strong)d to %(new_strong)d."
                 )
                 % {
                     "old_some": old["some_signs_from"],

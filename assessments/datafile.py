@@ -5,7 +5,9 @@ questionnaire an admin has edited, so both directions use one format. Every
 text is an object with one entry per language, e.g. {"en": "...",
 "zh-hans": "..."}; English is required, another language may be left out or
 empty, and then falls back to English. Format 1 files, with plain English
-strings, still load.
+strings, still load, and so do files with the band words of earlier versions
+("band_little", "band_some", "band_strong"): the bands are now the product's
+own words, so those are ignored.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ LANGUAGES = [code for code, _ in settings.LANGUAGES]
 
 # Field names in the file; those in *_TEXTS hold one entry per language.
 QUESTIONNAIRE_FIELDS = ("slug", "published")
-QUESTIONNAIRE_TEXTS = ("title", "intro", "band_little", "band_some", "band_strong")
+QUESTIONNAIRE_TEXTS = ("title", "intro")
 REASON_FIELDS = ("key", "order", "some_signs_from", "strong_signs_from")
 REASON_TEXTS = ("title", "summary", "why_it_matters", "advice")
 STATEMENT_FIELDS = ("key", "order", "direction", "weight", "active")
@@ -164,8 +166,7 @@ def _write(existing: Questionnaire | None, data: dict) -> Questionnaire:
     for field in QUESTIONNAIRE_FIELDS:
         setattr(questionnaire, field, data[field])
     for field in QUESTIONNAIRE_TEXTS:
-        if field in data:  # format 1 files have no band words: keep the defaults
-            _set_texts(questionnaire, field, data[field], "questionnaire")
+        _set_texts(questionnaire, field, data[field], "questionnaire")
     _validated(questionnaire, "questionnaire", exclude=["slug"] if existing else None)
     questionnaire.save()
 

@@ -29,7 +29,15 @@ from .models import Revision, Submission
 logger = logging.getLogger(__name__)
 
 CHUNK_SIZE = 2000
-FIXED_COLUMNS = ["submission", "questionnaire", "revision", "started", "completed", "language"]
+FIXED_COLUMNS = [
+    "submission",
+    "questionnaire",
+    "revision",
+    "started",
+    "completed",
+    "language",
+    "quality flags",
+]
 
 
 @dataclass
@@ -123,14 +131,22 @@ def layouts_for(revisions: list[Revision]) -> tuple[list[str], dict[int, Revisio
 
 
 def submission_rows(submissions: QuerySet[Submission], chunk_size: int = CHUNK_SIZE):
-    """Yield (id, revision id, started, completed, language, answers), oldest first.
+    """Yield (id, revision id, started, completed, language, flags, answers), oldest first.
 
     One query, read `chunk_size` rows at a time (a server-side cursor on
     PostgreSQL), so memory stays flat however many rows there are.
     """
     return (
         submissions.order_by("started_at", "pk")
-        .values_list("pk", "revision_id", "started_at", "completed_at", "language", "answers")
+        .values_list(
+            "pk",
+            "revision_id",
+            "started_at",
+            "completed_at",
+            "language",
+            "quality_flags",
+            "answers",
+        )
         .iterator(chunk_size=chunk_size)
     )
 
@@ -147,18 +163,19 @@ def submissions_table(
     header, layouts = layouts_for(revisions)
     yield header
     width = len(header)
-    for pk, revision_id, started, completed, language, answers in submission_rows(
+    for pk, revision_id, started, completed, language, flags, answers in submission_rows(
         submissions, chunk_size
     ):
         layout = layouts[revision_id]
         row: list[Any] = [""] * width
-        row[:6] = [
+        row[: len(FIXED_COLUMNS)] = [
             str(pk),
             layout.slug,
             layout.number,
             started.isoformat(),
             completed.isoformat() if completed else "",
             language,
+            flags,
         ]
         for reason in layout.reasons:
             row[reason.column] = reason.score(answers)

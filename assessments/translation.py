@@ -13,7 +13,7 @@ from .models import Question, Questionnaire, ReasonCategory
 
 @register(Questionnaire)
 class QuestionnaireTranslation(TranslationOptions):
-    fields = ("title", "intro", "band_little", "band_some", "band_strong")
+    fields = ("title", "intro")
 
 
 @register(ReasonCategory)

@@ -10,5 +10,6 @@ urlpatterns = [
     path("start/", views.start, name="start"),
     path("s/<uuid:submission_id>/", views.resume, name="resume"),
     path("s/<uuid:submission_id>/step/<int:number>/", views.step, name="step"),
+    path("s/<uuid:submission_id>/check/", views.check, name="check"),
     path("results/<uuid:submission_id>/", views.results, name="results"),
 ]

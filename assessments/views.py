@@ -20,8 +20,10 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from mlfit.ratelimit import limit_posts
 
+from . import quality, scoring, summary
 from .forms import StepForm
 from .models import AlreadyComplete, FrozenReason, Revision, Submission, owner_key_for
+from .scoring import SCALE_LABELS
 
 # A respondent's browser is known by a signed cookie, not a database session:
 # it holds the secret that owns its submissions and the one being answered,
@@ -29,6 +31,8 @@ from .models import AlreadyComplete, FrozenReason, Revision, Submission, owner_k
 OWNER_COOKIE = "mlfit_owner"
 OWNER_SALT = "mlfit.owner"
 RESULTS_CACHE_SECONDS = 24 * 60 * 60
+# Part of the results page's cache key: raise it when the page's text changes.
+RESULTS_PAGE_VERSION = 2
 
 
 # -- Helpers ------------------------------------------------------------------
@@ -121,6 +125,10 @@ def found(submission: Submission | None) -> Submission:
     return submission
 
 
+# The query parameter, and form field, of a step opened with "Change" from the check page.
+CHECKING = "checking"
+
+
 def step_url(submission: Submission, number: int) -> str:
     return reverse("assessments:step", args=[submission.pk, number])
 
@@ -203,10 +211,8 @@ def resume(request: HttpRequest, submission_id: uuid.UUID) -> HttpResponse:
         return redirect(submission)
     open_step = submission.first_open_step()
     if open_step is None:
-        # Everything is answered (the last page was left with Back, say).
-        with contextlib.suppress(AlreadyComplete):
-            submission.save_step({}, complete=True)
-        return redirect(submission)
+        # Everything is answered: what is left is to check and confirm.
+        return redirect("assessments:check", submission.pk)
     return redirect(step_url(submission, open_step.number))
 
 
@@ -243,44 +249,47 @@ def step(request: HttpRequest, submission_id: uuid.UUID, number: int) -> HttpRes
         return redirect(step_url(submission, open_step.number))
     if request.method == "POST":
         return post_step(request, submission, current, values)
+    if request.method == "GET":
+        submission.record_shown(current)
     form = StepForm(statements=current.statements, initial=initial_values(current, values))
-    return render_step(request, submission, current, form)
+    return render_step(request, submission, current, form, checking=CHECKING in request.GET)
 
 
 def post_step(
     request: HttpRequest, submission: Submission, current: FrozenReason, values: list[int]
 ) -> HttpResponse:
-    """Save a posted step, Next or Back, then go where the person asked to go."""
+    """Save a posted step, Next or Back, then go where the person asked to go.
+
+    After the last step, or a step opened with "Change" from the check page,
+    Next leads to the check page, where the answers are confirmed.
+    """
     number = current.number
-    is_last = number == len(submission.frozen.reasons)
+    checking = CHECKING in request.POST
     form = StepForm(
         request.POST, statements=current.statements, initial=initial_values(current, values)
     )
     valid = form.is_valid()
-    going_on = valid and request.POST.get("action") != "back" and "language" not in request.POST
     # Whatever was validly answered is kept, even when the step is not complete,
     # so that going Back, switching language or leaving never loses an answer.
     try:
-        completed = submission.save_step(form.answers(), complete=going_on and is_last)
+        submission.save_step(form.answers())
     except AlreadyComplete:
         return already_complete(request, submission)
     if "language" in request.POST:
-        return switch_language(request, submission, step_url(submission, number))
+        here = step_url(submission, number) + (f"?{CHECKING}" if checking else "")
+        return switch_language(request, submission, here)
     submission.record_language(translation.get_language())
     if request.POST.get("action") == "back":
+        if checking:  # back to the check page it was opened from (or the first gap)
+            return redirect("assessments:resume", submission.pk)
         if number == 1:
             return redirect("assessments:landing")
         return redirect(step_url(submission, number - 1))
     if not valid:
-        return render_step(request, submission, current, form)
-    if not is_last:
+        return render_step(request, submission, current, form, checking=checking)
+    if number < len(submission.frozen.reasons) and not checking:
         return redirect(step_url(submission, number + 1))
-    if completed:
-        # Nothing is being answered any more: the landing page offers a new start.
-        return remember_owner(redirect(submission), owner_token(request))
-    messages.warning(
-        request, _("A few statements still need an answer before your results are ready.")
-    )
+    # The resume page sends the person to the first gap, or to the check page.
     return redirect("assessments:resume", submission.pk)
 
 
@@ -329,7 +338,12 @@ def initial_values(current: FrozenReason, values: list[int]) -> dict[str, int]:
 
 
 def render_step(
-    request: HttpRequest, submission: Submission, current: FrozenReason, form: StepForm
+    request: HttpRequest,
+    submission: Submission,
+    current: FrozenReason,
+    form: StepForm,
+    *,
+    checking: bool = False,
 ) -> HttpResponse:
     step_count = len(submission.frozen.reasons)
     return render(
@@ -340,10 +354,63 @@ def render_step(
             "questionnaire": submission.frozen,
             "step": current,
             "step_count": step_count,
-            "progress": round(100 * (current.number - 1) / step_count),
             "form": form,
             "is_last": current.number == step_count,
+            "checking": checking,
             "step_url": step_url(submission, current.number),
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@never_cache
+@limit_posts("post", "MLFIT_POST_LIMIT")
+def check(request: HttpRequest, submission_id: uuid.UUID) -> HttpResponse:
+    """Show every answer with a way to change it; Confirm completes the submission."""
+    submission = owned_submission(request, submission_id)
+    if isinstance(submission, HttpResponse):
+        return submission
+    if submission.is_complete:
+        # Confirm pressed twice, or the page reloaded afterwards: the results are ready.
+        return redirect(submission)
+    values = submission.answer_values()
+    open_step = submission.first_open_step(values)
+    if open_step is not None:
+        messages.info(request, _("Please answer every statement before checking your answers."))
+        return redirect(step_url(submission, open_step.number))
+    if request.method == "POST":
+        with contextlib.suppress(AlreadyComplete):  # a double submit completed it already
+            submission.save_step({}, complete=True)
+        submission.record_language(translation.get_language())
+        # Nothing is being answered any more: the landing page offers a new start.
+        return remember_owner(redirect(submission), owner_token(request))
+    frozen = submission.frozen
+    steps = [
+        (
+            reason.number,
+            [
+                (
+                    statement,
+                    SCALE_LABELS[values[statement.position]],
+                    f"{step_url(submission, reason.number)}?{CHECKING}"
+                    f"#fs-id_{StepForm.field_name(statement)}",
+                )
+                for statement in reason.statements
+            ],
+        )
+        for reason in frozen.reasons
+    ]
+    names = {
+        reason.key: _("step %(number)d") % {"number": reason.number} for reason in frozen.reasons
+    }
+    return render(
+        request,
+        "assessments/check.html",
+        {
+            "submission": submission,
+            "steps": steps,
+            "statement_count": frozen.statement_count,
+            "quality_notes": quality.explain(submission.quality(values), names),
         },
     )
 
@@ -370,8 +437,9 @@ def results(request: HttpRequest, submission_id: uuid.UUID) -> HttpResponse:
             "questionnaire": submission.frozen,
             # Scored only when the page is not in the cache yet: a finished
             # submission's result never changes, so its text is kept once written.
-            "result": SimpleLazyObject(submission.result),
+            "reading": SimpleLazyObject(lambda: reading(submission)),
             "cache_seconds": RESULTS_CACHE_SECONDS,
+            "page_version": RESULTS_PAGE_VERSION,
             "language": translation.get_language(),
             "is_owner": is_owner,
             "share_url": request.build_absolute_uri(submission.get_absolute_url()),
@@ -380,6 +448,24 @@ def results(request: HttpRequest, submission_id: uuid.UUID) -> HttpResponse:
     # A private link: search engines that come across it should not list it.
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+def reading(submission: Submission) -> dict:
+    """Return what the results page says: the scores, the answers' quality, the first sentence."""
+    values = submission.answer_values()
+    result = submission.result()
+    checked = submission.quality(values)
+    titles = {reason.key: str(reason.title) for reason in submission.frozen.reasons}
+    return {
+        "result": result,
+        "quality": checked,
+        "quality_notes": quality.explain(checked, titles),
+        "headline": summary.headline(result, checked),
+        # Completed before the check existed: no step was ever timed then,
+        # while every submission confirmed since has its steps' times.
+        "read_again": not submission.step_times,
+        "calibrated_on": scoring.CALIBRATED_ON,
+    }
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -76,6 +76,7 @@ EXPORT_PATH = "/admin/assessments/submission/export/"
 SUPERUSER = "bench"
 STEP_PATH = re.compile(r"^/s/(?P<id>[0-9a-f-]{36})/step/(?P<number>\d+)/$")
 RESULTS_PATH = re.compile(r"^/results/(?P<id>[0-9a-f-]{36})/$")
+RESUME_PATH = re.compile(r"^/s/(?P<id>[0-9a-f-]{36})/$")
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 STORAGE_SAMPLE = 10_000
 CLOCK_TICK_MS = 1000 / os.sysconf("SC_CLK_TCK")
@@ -319,13 +320,20 @@ def answer_step(browser: Browser, path: str) -> tuple[list[tuple[str, str]], Rep
 
 
 def complete_submission(port: int) -> tuple[Browser, str]:
-    """Answer every step of mlfit's questionnaire as a new visitor; return the results path."""
+    """Answer every step of mlfit's questionnaire and confirm, as a new visitor; return the results path."""
     browser, path = start_submission(port)
     for number in range(1, 100):
         _, posted = answer_step(browser, path)
-        if RESULTS_PATH.match(posted.location):
-            browser.send("GET", posted.location)
-            return browser, posted.location
+        if RESUME_PATH.match(posted.location):
+            check = browser.send("GET", posted.location, expect=302).location
+            page = browser.send("GET", check)
+            confirmed = browser.send(
+                "POST", check, answer_hidden(form_posting_to(page, check)), 302
+            )
+            if not RESULTS_PATH.match(confirmed.location):
+                raise BenchmarkFailed(f"Confirm redirected to {confirmed.location}")
+            browser.send("GET", confirmed.location)
+            return browser, confirmed.location
         following = STEP_PATH.match(posted.location)
         if not following or int(following["number"]) != number + 1:
             raise BenchmarkFailed(f"step {number} POST redirected to {posted.location}")

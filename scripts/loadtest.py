@@ -49,11 +49,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 STATIC_PATH = "/static/css/mlfit.css"
-PAGE_KINDS = ["landing", "start", "step GET", "step POST", "results"]
+PAGE_KINDS = ["landing", "start", "step GET", "step POST", "check GET", "confirm", "results"]
 BASELINE = "static"
 
 STEP_PATH = re.compile(r"^/s/(?P<id>[0-9a-f-]{36})/step/(?P<number>\d+)/$")
 RESULTS_PATH = re.compile(r"^/results/(?P<id>[0-9a-f-]{36})/$")
+RESUME_PATH = re.compile(r"^/s/(?P<id>[0-9a-f-]{36})/$")
+CHECK_PATH = re.compile(r"^/s/(?P<id>[0-9a-f-]{36})/check/$")
 TAG = re.compile(r"<(form|input)\b([^>]*)>", re.IGNORECASE)
 ATTRIBUTE = re.compile(r"""([\w:-]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?""")
 QUESTION_FIELD = re.compile(r"^q(\d+)$")
@@ -303,6 +305,9 @@ def walk(run: Run, journey: Journey, browser: Browser, rng: random.Random) -> No
             break
         expect(posted, 302, f"step {number} POST")
         path = posted.location
+        if RESUME_PATH.match(path):
+            path = confirm(browser, path)
+            break
         if RESULTS_PATH.match(path):
             break
         next_step = STEP_PATH.match(path)
@@ -314,6 +319,27 @@ def walk(run: Run, journey: Journey, browser: Browser, rng: random.Random) -> No
     if "Your results" not in results.body:
         raise RespondentFailed("results: the page does not show the respondent's results")
     journey.completed = True
+
+
+def confirm(browser: Browser, resume_path: str) -> str:
+    """Follow the last step to the check-answers page and confirm; return the results path."""
+    resumed = browser.fetch("check GET", "GET", resume_path)
+    expect(resumed, 302, "resume after the last step")
+    path = resumed.location
+    if RESULTS_PATH.match(path):  # a retried step POST raced a confirm: already finished
+        return path
+    if not CHECK_PATH.match(path):
+        raise RespondentFailed(f"after the last step: sent to {path}, not the check page")
+    page = browser.fetch("check GET", "GET", path)
+    expect(page, 200, "check answers")
+    form = next((f for f in forms_in(page.body) if f["action"] == path), None)
+    if form is None:
+        raise RespondentFailed("check answers: no Confirm form")
+    confirmed = browser.fetch("confirm", "POST", path, hidden_fields(form))
+    expect(confirmed, 302, "confirm")
+    if not RESULTS_PATH.match(confirmed.location):
+        raise RespondentFailed(f"confirm: sent to {confirmed.location}, not the results")
+    return confirmed.location
 
 
 # -- The server under test --------------------------------------------------------------

@@ -118,7 +118,7 @@ def answer_step(client: Client, submission: Submission, number: int, value: int 
 
 
 def complete(client: Client, submission: Submission, values: dict[int, int] | int = 3):
-    """Answer every step; `values` is one value for all, or {statement position: value}."""
+    """Answer every step and confirm; `values` is one value for all, or {position: value}."""
     response = None
     for reason in submission.frozen.reasons:
         if isinstance(values, int):
@@ -127,14 +127,49 @@ def complete(client: Client, submission: Submission, values: dict[int, int] | in
             data = {f"q{s.position}": str(values[s.position]) for s in reason.statements}
         response = client.post(step_url(submission, reason.number), {**data, "action": "next"})
         assert response.status_code == 302, response.content.decode()[:2000]
+    response = confirm(client, submission)
+    assert response.status_code == 302, response.content.decode()[:2000]
     submission.refresh_from_db()
     return response
+
+
+def leaning(submission: Submission, leans: dict[str, int], default: int = -1) -> dict[int, int]:
+    """Return {position: value} of a sincere person who leans `leans[key]` steps on each reason.
+
+    A lean runs from -2 (fits you, as far as the scale goes) to +2 (wears on
+    you as far as it goes); reasons not named lean `default`. Forward and
+    reverse-keyed statements are answered consistently, so nothing contradicts.
+    """
+    values = {}
+    for reason in submission.frozen.reasons:
+        lean = leans.get(reason.key, default)
+        for statement in reason.statements:
+            forward = statement.direction == "forward"
+            values[statement.position] = 3 + lean if forward else 3 - lean
+    return values
+
+
+def check_url(submission: Submission) -> str:
+    return reverse("assessments:check", args=[submission.pk])
+
+
+def confirm(client: Client, submission: Submission):
+    """Press Confirm on the check-answers page."""
+    return client.post(check_url(submission))
 
 
 @pytest.fixture
 def submission(questionnaire, respondent) -> Submission:
     """A submission started in the respondent's browser, nothing answered yet."""
     return start(respondent)
+
+
+@pytest.fixture
+def varied_submission(questionnaire, respondent) -> Submission:
+    """A finished submission whose answers cycle through 1..5, so scores differ by reason."""
+    submission = start(respondent)
+    complete(respondent, submission, {position: position % 5 + 1 for position in range(30)})
+    return submission
 
 
 @pytest.fixture

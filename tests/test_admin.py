@@ -20,7 +20,7 @@ from django.utils import timezone
 from assessments.exports import FIXED_COLUMNS
 from assessments.models import Question, Questionnaire, ReasonCategory, Revision, Submission
 
-from .conftest import answer_step, complete, start, step_url
+from .conftest import answer_step, complete, leaning, start, step_url
 
 # -- Helpers -------------------------------------------------------------------------
 
@@ -180,14 +180,6 @@ def add_submissions(revision: Revision, count: int) -> None:
 
 
 @pytest.fixture
-def varied_submission(questionnaire, respondent) -> Submission:
-    """A finished submission whose answers cycle through 1..5, so scores differ by reason."""
-    submission = start(respondent)
-    complete(respondent, submission, {position: position % 5 + 1 for position in range(30)})
-    return submission
-
-
-@pytest.fixture
 def unfinished_submission(questionnaire, other_browser) -> Submission:
     """A submission from another browser with only the first step answered, all "Agree"."""
     submission = start(other_browser)
@@ -279,12 +271,14 @@ def test_saving_a_reason_with_thresholds_out_of_order_shows_why_and_saves_nothin
 
     response = admin_client.post(url, {**data, "_save": "Save"})
 
-    assert "“Some signs” must start below “strong signs”, within 1-100." in page_text(response)
+    assert "“May wear on you” must start below “likely to wear on you”, within 1-100." in page_text(
+        response
+    )
     reason.refresh_from_db()
     assert (reason.title, reason.some_signs_from, reason.strong_signs_from) == (
         "Perseverance",
-        35,
-        65,
+        25,
+        60,
     )
 
 
@@ -369,7 +363,8 @@ def move_band_thresholds() -> str:
         some_signs_from=40, strong_signs_from=70
     )
     return (
-        "Perseverance: Band thresholds: “some signs” from 35 to 40, “strong signs” from 65 to 70."
+        "Perseverance: Band thresholds: “may wear on you” from 25 to 40, "
+        "“likely to wear on you” from 60 to 70."
     )
 
 
@@ -599,7 +594,7 @@ def test_the_revision_page_shows_its_statements_read_only(admin_client, question
         for statement in reason.statements:
             assert f"<td>{reason.title}</td><td>{statement.text}</td>" in text
     reverse_keyed = [s for s in revision.frozen.statements if s.direction == "reverse"]
-    assert text.count("<td>reverse-keyed</td>") == len(reverse_keyed) == 10
+    assert text.count("<td>reverse-keyed</td>") == len(reverse_keyed) == 15
     assert 'name="_save"' not in text
 
 
@@ -657,6 +652,68 @@ def test_the_submission_list_filters_by_revision(
     )
 
 
+@pytest.fixture
+def clear_submission(questionnaire, other_browser) -> Submission:
+    """A finished submission from another browser, answered sincerely: no pattern to flag."""
+    submission = start(other_browser)
+    complete(other_browser, submission, leaning(submission, {"perseverance": 2}))
+    return submission
+
+
+def test_the_submission_list_shows_the_answer_quality_found_on_confirming(
+    admin_client, completed_submission, clear_submission, unfinished_submission
+):
+    response = admin_client.get(admin_url("submission"))
+
+    html = response.content.decode()
+    assert re.search(r'class="column-quality">\s*<div class="text"><span>Answer quality<', html)
+    quality = re.findall(r'<td class="field-quality">([^<]*)</td>', html)
+    # Newest first; every answer "Agree" is a straight line that contradicts itself.
+    assert quality == [
+        "—",
+        "No pattern found",
+        "Same answer in a long run, Contradicting answers",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("quality", "label", "listed"),
+    [
+        ("straight-line", "Same answer in a long run", ["completed"]),
+        ("contradictions", "Contradicting answers", ["completed"]),
+        ("clear", "No pattern found", ["clear"]),
+        ("speeding", "Answered faster than reading", []),
+    ],
+)
+def test_the_submission_list_filters_by_answer_quality(
+    admin_client,
+    completed_submission,
+    clear_submission,
+    unfinished_submission,
+    quality,
+    label,
+    listed,
+):
+    submissions = {"completed": completed_submission, "clear": clear_submission}
+
+    response = admin_client.get(admin_url("submission"), {"quality": quality})
+
+    assert response.status_code == 200
+    assert [s.pk for s in response.context["cl"].result_list] == [
+        submissions[name].pk for name in listed
+    ]
+    assert label in selected_filters(response, f"quality={quality}")
+
+
+def test_an_unknown_answer_quality_filter_gets_the_admins_invalid_filter_page(
+    admin_client, completed_submission
+):
+    response = admin_client.get(admin_url("submission"), {"quality": "nonsense"})
+
+    assert response.status_code == 302
+    assert response.url == f"{admin_url('submission')}?e=1"
+
+
 def test_the_submission_list_runs_as_many_queries_for_sixty_submissions_as_for_three(
     admin_client, questionnaire, django_assert_num_queries
 ):
@@ -682,8 +739,22 @@ def test_a_submission_page_shows_its_scores(admin_client, varied_submission):
     text = page_text(response)
     assert "<th>Reason</th><th>Score</th><th>Band</th>" in text
     for reason in varied_submission.result().reasons:
-        row = f"<tr><td>{reason.title}</td><td>{reason.score}</td><td>{reason.band_label}</td></tr>"
+        row = (
+            f"<tr><td>{reason.title}</td><td>{reason.signed_score}</td>"
+            f"<td>{reason.band_label}</td></tr>"
+        )
         assert row in text
+
+
+def test_a_submission_page_shows_its_answer_quality(admin_client, completed_submission):
+    response = admin_client.get(admin_url("submission", "change", completed_submission.pk))
+
+    html = page_text(response)
+    assert re.search(
+        r'<label>Answer quality:</label>\s*<div class="readonly">'
+        r"Same answer in a long run, Contradicting answers</div>",
+        html,
+    )
 
 
 def test_a_submission_page_shows_each_statement_with_its_answer(admin_client, varied_submission):
@@ -807,13 +878,14 @@ def test_the_csv_export_is_a_streamed_csv_attachment(admin_client, completed_sub
 
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="mlfit-submissions-')
-    assert csv_rows(response)[0][:6] == [
+    assert csv_rows(response)[0][:7] == [
         "submission",
         "questionnaire",
         "revision",
         "started",
         "completed",
         "language",
+        "quality flags",
     ]
 
 
@@ -822,17 +894,17 @@ def test_the_csv_export_has_a_column_per_reason_then_per_statement(
 ):
     header = csv_rows(export_csv(admin_client, completed_submission))[0]
 
-    assert header[6:11] == [
+    assert header[7:12] == [
         "score: Constant learning",
         "score: Perseverance",
         "score: Change and rework",
         "score: Stakeholder management",
         "score: Little ML",
     ]
-    assert header[11:17] == [
+    assert header[12:18] == [
         f"Constant learning: {s}" for s in statement_texts("constant-learning")
     ]
-    assert len(header) == 6 + 5 + 30
+    assert len(header) == 7 + 5 + 30
 
 
 def test_the_csv_export_has_one_row_per_selected_submission(
@@ -847,13 +919,16 @@ def test_the_csv_export_has_one_row_per_selected_submission(
         str(unfinished_submission.pk),
     ]
     assert str(not_selected.pk) not in {row[0] for row in rows}
-    assert rows[1][1:6] == [
+    assert rows[1][1:7] == [
         "ml-engineering-fit",
         "1",
         completed_submission.started_at.isoformat(),
         completed_submission.completed_at.isoformat(),
         "en",
+        "straight-line,contradictions",
     ]
+    # Flags are found when the answers are confirmed: an unfinished submission has none.
+    assert rows[2][6] == ""
 
 
 def test_the_csv_export_scores_match_the_submissions_result(admin_client, varied_submission):
@@ -873,7 +948,7 @@ def test_the_csv_export_has_each_answer_under_its_statement(admin_client, varied
         for statement in reason.statements:
             column = f"{reason.title}: {statement.text}"
             assert exported[column] == str(statement.position % 5 + 1)
-    assert {exported[column] for column in header[11:]} == {"1", "2", "3", "4", "5"}
+    assert {exported[column] for column in header[12:]} == {"1", "2", "3", "4", "5"}
 
 
 def test_the_csv_export_keeps_the_column_of_a_statement_deleted_after_answering(
@@ -892,7 +967,7 @@ def test_the_csv_export_keeps_the_column_of_a_statement_deleted_after_answering(
     assert (old["revision"], new["revision"]) == ("1", "2")
     # skip-the-maths is the fifth statement: position 4, answered 4 % 5 + 1.
     assert (old[column], new[column]) == ("5", "")
-    assert len(header) == 6 + 5 + 30
+    assert len(header) == 7 + 5 + 30
 
 
 def test_the_csv_export_leaves_unanswered_statements_of_an_unfinished_submission_empty(
@@ -911,14 +986,14 @@ def test_the_csv_export_leaves_unanswered_statements_of_an_unfinished_submission
 
 
 def test_the_csv_export_titles_a_renamed_reason_by_its_newest_name_in_one_column(
-    admin_client, questionnaire, completed_submission, other_browser
+    admin_client, questionnaire, varied_submission, other_browser
 ):
     ReasonCategory.objects.filter(key="perseverance").update(title="Staying power")
     questionnaire.publish()
     newer = start(other_browser)
     complete(other_browser, newer, 2)
 
-    header, *rows = csv_rows(export_csv(admin_client, completed_submission, newer))
+    header, *rows = csv_rows(export_csv(admin_client, varied_submission, newer))
 
     score_columns = [column for column in header if column.startswith("score: ")]
     assert len(score_columns) == 5
@@ -927,7 +1002,7 @@ def test_the_csv_export_titles_a_renamed_reason_by_its_newest_name_in_one_column
     column = header.index("score: Staying power")
     expected = [
         str(next(r.score for r in sub.result().reasons if r.key == "perseverance"))
-        for sub in (completed_submission, newer)
+        for sub in (varied_submission, newer)
     ]
     assert [row[column] for row in rows] == expected
     assert expected[0] != expected[1]
@@ -939,12 +1014,13 @@ def test_the_csv_export_of_two_questionnaires_keeps_their_reasons_apart(
     other = Submission.objects.create(
         revision=small_questionnaire.latest_revision(), owner_key="x" * 64, answers="0000"
     )
-    other.save_step({0: 5, 1: 5})
+    other.save_step({0: 5, 1: 3})
 
     header, *rows = csv_rows(export_csv(admin_client, completed_submission, other))
 
     assert "ml-engineering-fit score: Perseverance" in header
     assert "small score: First reason" in header
+    # "Strongly agree" on the forward statement (+1), neutral on the reverse one (0).
     assert rows[1][header.index("small score: First reason")] == "50"
     assert all(not column.startswith("score: ") for column in header)
 
@@ -960,6 +1036,19 @@ def test_the_export_link_keeps_the_lists_filter(
     header, *rows = csv_rows(response)
     assert header[: len(FIXED_COLUMNS)] == FIXED_COLUMNS
     assert [row[0] for row in rows] == [str(completed_submission.pk)]
+
+
+def test_the_export_link_keeps_the_answer_quality_filter_and_names_the_flags(
+    admin_client, completed_submission, clear_submission, unfinished_submission
+):
+    listed = admin_client.get(admin_url("submission"), {"quality": "straight-line"})
+
+    header, *rows = csv_rows(admin_client.get(export_link(listed)))
+
+    assert header[6] == "quality flags"
+    assert [(row[0], row[6]) for row in rows] == [
+        (str(completed_submission.pk), "straight-line,contradictions")
+    ]
 
 
 def test_the_export_link_without_filters_exports_every_submission(
@@ -983,7 +1072,7 @@ def test_the_export_view_of_completed_submissions_writes_answers_1_to_5_and_reas
 
     header, row = csv_rows(response)
     exported = dict(zip(header, row, strict=True))
-    answers = [exported[column] for column in header[11:]]
+    answers = [exported[column] for column in header[12:]]
     assert answers == [str(position % 5 + 1) for position in range(30)]
     expected = {f"score: {r.title}": str(r.score) for r in varied_submission.result().reasons}
     assert {column: exported[column] for column in expected} == expected
@@ -995,6 +1084,7 @@ def test_the_export_view_of_completed_submissions_writes_answers_1_to_5_and_reas
         pytest.param({"started_at__gte": "not-a-date"}, id="bad-date"),
         pytest.param({"started_at__year": "abc"}, id="bad-year"),
         pytest.param({"no_such_field": "1"}, id="unknown-field"),
+        pytest.param({"quality": "nonsense"}, id="unknown-quality"),
     ],
 )
 def test_the_export_view_with_bogus_filters_says_so_and_exports_nothing(

@@ -73,8 +73,8 @@ def test_a_chinese_admin_sees_the_reason_page_field_labels_in_chinese(chinese_ad
     assert shown["why_it_matters_zh_hans"] == "为什么在工作中很重要 [zh-hans]"
     assert shown["advice_zh_hans"] == "建议 [zh-hans]"
     assert shown["questionnaire"] == "问卷"
-    assert shown["some_signs_from"] == "“有一些迹象”起始分"
-    assert shown["strong_signs_from"] == "“迹象明显”起始分"
+    assert shown["some_signs_from"] == "“可能会让你心累”起始分"
+    assert shown["strong_signs_from"] == "“很可能会让你心累”起始分"
 
 
 def test_a_chinese_admin_sees_the_help_and_the_statement_directions_in_chinese(
@@ -100,7 +100,8 @@ def test_an_english_admin_sees_the_reason_page_in_english(admin_client, question
     shown = labels(response)
     assert shown["why_it_matters_en"] == "Why it matters in the job [en]"
     assert shown["advice_zh_hans"] == "Advice [zh-hans]"
-    assert shown["some_signs_from"] == "“some signs” from"
+    assert shown["some_signs_from"] == "“may wear on you” from"
+    assert shown["strong_signs_from"] == "“likely to wear on you” from"
     assert help_text(response, "why_it_matters_zh_hans") == (
         "What this reason means in an ML engineer's day-to-day work."
     )
@@ -136,26 +137,28 @@ def test_a_chinese_admin_is_told_in_chinese_why_thresholds_out_of_order_are_refu
     response = admin_client.post(url, {**data, "_save": "保存"}, **CHINESE)
 
     assert response.status_code == 200
-    assert "“有一些迹象”起始分必须低于“迹象明显”起始分，且都在 1-100 之间。" in page_text(response)
+    assert (
+        "“可能会让你心累”起始分必须低于“很可能会让你心累”起始分，且都在 1-100 之间。"
+        in page_text(response)
+    )
     reason.refresh_from_db()
-    assert (reason.some_signs_from, reason.strong_signs_from) == (35, 65)
+    assert (reason.some_signs_from, reason.strong_signs_from) == (25, 60)
 
 
 def test_a_chinese_admin_reads_a_submissions_scores_in_chinese(
-    admin_client, completed_submission: Submission
+    admin_client, varied_submission: Submission
 ):
-    response = admin_client.get(
-        admin_url("submission", "change", completed_submission.pk), **CHINESE
-    )
+    response = admin_client.get(admin_url("submission", "change", varied_submission.pk), **CHINESE)
 
     text = page_text(response)
     assert "<th>原因</th><th>分数</th><th>程度</th>" in text
     with translation.override("zh-hans"):
         rows = [
-            f"<tr><td>{reason.title}</td><td>{reason.score}</td><td>{reason.band_label}</td></tr>"
-            for reason in completed_submission.result().reasons
+            f"<tr><td>{reason.title}</td><td>{reason.signed_score}</td>"
+            f"<td>{reason.band_label}</td></tr>"
+            for reason in varied_submission.result().reasons
         ]
-    assert "<tr><td>毅力</td>" in rows[1]
+    assert rows[0] == "<tr><td>不断学习</td><td>+44</td><td>可能会让你心累</td></tr>"
     assert all(row in text for row in rows)
 
 

@@ -300,7 +300,7 @@ BROKEN_FILES = [
     pytest.param(break_statement_field, "reason 3, statement 2: missing weight.", id="field"),
     pytest.param(
         break_thresholds,
-        "reason 2: “Some signs” must start below “strong signs”, within 1-100.",
+        "reason 2: “May wear on you” must start below “likely to wear on you”, within 1-100.",
         id="thresholds",
     ),
     pytest.param(break_statement_keys, "reason 4: statement keys must be unique.", id="keys"),
@@ -428,3 +428,20 @@ def test_exporting_an_unknown_slug_names_the_known_slugs(questionnaire, small_qu
     assert str(error.value) == (
         "No questionnaire with slug “no-such-thing”. Known: ml-engineering-fit, small."
     )
+
+
+def test_generated_submissions_carry_step_times_and_the_flags_the_quality_check_gives(
+    questionnaire,
+):
+    call_command("generate_submissions", count=300, seed=3, stdout=StringIO())
+
+    generated = list(Submission.objects.all())
+    assert len(generated) == 300
+    flags = set()
+    for submission in generated:
+        assert len(submission.step_times) == 5
+        assert submission.completed_at > submission.started_at
+        assert submission.quality_flags == ",".join(submission.quality().flags)
+        flags.update(code for code in submission.quality_flags.split(",") if code)
+    # Speeders, straight lines, contradictions and fence-sitters all turn up, as in real samples.
+    assert flags == {"speeding", "straight-line", "contradictions", "mostly-neutral"}

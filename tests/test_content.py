@@ -34,9 +34,6 @@ QUESTIONNAIRE_FIELDS = {
     "slug": str,
     "title": Text,
     "intro": Text,
-    "band_little": Text,
-    "band_some": Text,
-    "band_strong": Text,
     "published": bool,
     "reasons": list,
 }
@@ -129,7 +126,7 @@ def test_questionnaire_has_every_required_field_with_the_right_type():
 def test_questionnaire_slug_title_and_intro_are_filled_in():
     questionnaire = load_content()["questionnaire"]
     assert SLUG_RE.match(questionnaire["slug"])
-    for field in ("title", "intro", "band_little", "band_some", "band_strong"):
+    for field in ("title", "intro"):
         for language in LANGUAGES:
             assert questionnaire[field][language].strip(), f"{field} [{language}] is empty"
 

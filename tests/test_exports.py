@@ -34,7 +34,8 @@ def test_the_export_is_a_streamed_response(many_submissions):
     assert response["Content-Disposition"].startswith('attachment; filename="mlfit-submissions-')
     rows = read_csv(response)
     assert len(rows) == 451
-    assert rows[0][:6] == exports.FIXED_COLUMNS
+    assert rows[0][:7] == exports.FIXED_COLUMNS
+    assert exports.FIXED_COLUMNS[5:] == ["language", "quality flags"]
 
 
 def test_the_first_rows_leave_before_the_whole_set_is_read(many_submissions, monkeypatch):
@@ -69,7 +70,8 @@ def test_scores_in_the_export_match_the_results_page(respondent, questionnaire):
     for key, score in scores.items():
         assert row[header.index(by_title[key])] == str(score)
     assert row[header.index("revision")] == "1"
-    assert row[6 + 5 :] == [str(1 + position % 5) for position in range(30)]
+    assert row[header.index("quality flags")] == ""
+    assert row[7 + 5 :] == [str(1 + position % 5) for position in range(30)]
 
 
 def test_a_statement_dropped_in_a_later_revision_keeps_its_column(respondent, questionnaire):
@@ -91,7 +93,7 @@ def test_a_statement_dropped_in_a_later_revision_keeps_its_column(respondent, qu
 def test_unfinished_answers_are_left_blank(respondent, submission):
     header, row = read_csv(exports.csv_response(Submission.objects.all()))
     assert row[3] != "" and row[4] == ""
-    assert set(row[6:]) == {""}
+    assert set(row[6:]) == {""}  # no quality flags, scores or answers yet
 
 
 def test_an_export_that_fails_midway_is_logged_as_a_failed_export(

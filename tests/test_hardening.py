@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from assessments.models import Submission
 
-from .conftest import answer_step, start, step_url
+from .conftest import answer_step, confirm, start, step_data, step_url
 from .test_views import text
 
 
@@ -150,5 +150,9 @@ def test_answering_steps_stays_well_under_the_post_limit(settings, respondent, s
     settings.MLFIT_POST_LIMIT = 10
     for number in range(1, 6):
         assert answer_step(respondent, submission, number, 3).status_code == 302
+    # One answer changed from the check page, then Confirm: seven posts in all.
+    change = step_data(submission, 2, 4, checking="1")
+    assert respondent.post(step_url(submission, 2), change).status_code == 302
+    assert confirm(respondent, submission)["Location"] == submission.get_absolute_url()
     submission.refresh_from_db()
     assert submission.is_complete

@@ -7,13 +7,23 @@ import json
 import re
 from io import StringIO
 
+from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
 from assessments.models import Question, Questionnaire, ReasonCategory, Submission
 
-from .conftest import answer_step, complete, start, statements_of, step_data, step_url
+from .conftest import (
+    CONTENT_FILE,
+    answer_step,
+    complete,
+    leaning,
+    start,
+    statements_of,
+    step_data,
+    step_url,
+)
 from .test_views import text
 
 CHINESE = {"HTTP_ACCEPT_LANGUAGE": "zh-CN,zh;q=0.9"}
@@ -83,26 +93,24 @@ def test_an_unknown_language_is_ignored_and_nothing_is_lost(questionnaire):
 def test_results_taken_in_chinese_read_in_either_language(questionnaire):
     browser = chinese_browser()
     submission = start(browser)
-    complete(browser, submission, 5)
+    complete(browser, submission, leaning(submission, {"perseverance": 2}))
 
     chinese = text(browser.get(submission.get_absolute_url()))
     english = text(Client(**ENGLISH).get(submission.get_absolute_url()))
 
-    assert "迹象明显" in chinese
-    assert "毅力" in chinese
+    assert "毅力 很可能会让你心累 · +100" in chinese
     strongest = ReasonCategory.objects.get(key="perseverance").questions.get(
         weight=2, direction="forward"
     )
     assert strongest.statement_zh_hans in chinese
-    assert "Strong signs" in english
-    assert "Perseverance" in english
+    assert "Perseverance Likely to wear on you · +100" in english
     assert strongest.statement_en in english
 
 
 def test_old_results_stay_the_same_in_both_languages_after_the_chinese_is_edited(questionnaire):
     browser = chinese_browser()
     submission = start(browser)
-    complete(browser, submission, 5)
+    complete(browser, submission, leaning(submission, {"perseverance": 2}))
     url = submission.get_absolute_url()
     before = {
         lang: text(Client(**headers).get(url))
@@ -110,9 +118,12 @@ def test_old_results_stay_the_same_in_both_languages_after_the_chinese_is_edited
     }
 
     Question.objects.update(statement_zh_hans="改过的陈述。", statement_en="An edited statement.")
-    ReasonCategory.objects.update(title_zh_hans="改过的标题", advice_zh_hans="新的建议。")
-    Questionnaire.objects.update(band_strong_zh_hans="非常明显", band_strong_en="Very strong")
+    ReasonCategory.objects.update(
+        title_zh_hans="改过的标题", advice_zh_hans="新的建议。", strong_signs_from=100
+    )
+    Questionnaire.objects.update(title_zh_hans="改过的问卷", title_en="An edited questionnaire")
     questionnaire.publish()
+    cache.clear()  # read it afresh, not from the results cache
 
     after = {
         lang: text(Client(**headers).get(url))
@@ -138,7 +149,12 @@ def test_the_export_carries_both_languages(questionnaire):
     reason = document["questionnaire"]["reasons"][1]
     assert reason["title"] == {"en": "Perseverance", "zh-hans": "毅力"}
     assert set(reason["statements"][0]["text"]) == {"en", "zh-hans"}
-    assert document["questionnaire"]["band_some"]["zh-hans"] == "有一些迹象"
+    assert document["questionnaire"]["title"] == {
+        "en": "Is machine-learning engineering for you?",
+        "zh-hans": "机器学习工程师适合你吗？",
+    }
+    # The band words are the product's own, in its translations: not part of the content.
+    assert "band_some" not in document["questionnaire"]
 
 
 def test_an_english_only_file_of_the_first_format_still_loads(db, tmp_path):
@@ -180,8 +196,27 @@ def test_an_english_only_file_of_the_first_format_still_loads(db, tmp_path):
     question = Question.objects.get(key="only-statement")
     assert question.statement_en == "An English statement."
     assert not question.statement_zh_hans
-    # A first-format file has no band words: the English defaults stand in.
-    assert Questionnaire.objects.get(slug="old").band_little_en == "Little sign"
+    old = Questionnaire.objects.get(slug="old")
+    assert (old.title_en, old.title_zh_hans) == ("Old file", None)
+    reason = old.reasons.get()
+    assert (reason.some_signs_from, reason.strong_signs_from) == (35, 65)
+
+
+def test_a_file_with_the_band_words_of_earlier_versions_loads_and_ignores_them(db, tmp_path):
+    document = json.loads(CONTENT_FILE.read_text(encoding="utf-8"))
+    document["questionnaire"]["band_some"] = {"en": "Some signs", "zh-hans": "有一些迹象"}
+    document["questionnaire"]["band_strong"] = {"en": "Very strong", "zh-hans": "非常明显"}
+    path = tmp_path / "older.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+
+    call_command("load_questionnaire", str(path), stdout=StringIO())
+
+    revision = Questionnaire.objects.get(slug="ml-engineering-fit").latest_revision()
+    assert revision.frozen.statement_count == 30
+    assert not {"band_little", "band_some", "band_strong"} & set(revision.content["questionnaire"])
+    out = StringIO()
+    call_command("export_questionnaire", "ml-engineering-fit", stdout=out)
+    assert "Very strong" not in out.getvalue()
 
 
 def test_the_csv_export_names_each_submissions_language(admin_client, questionnaire):

@@ -163,7 +163,9 @@ def test_validating_a_reason_with_thresholds_out_of_order_explains_what_is_wrong
     with pytest.raises(ValidationError) as error:
         reason.full_clean()
 
-    assert error.value.messages == ["“Some signs” must start below “strong signs”, within 1-100."]
+    assert error.value.messages == [
+        "“May wear on you” must start below “likely to wear on you”, within 1-100."
+    ]
 
 
 @pytest.mark.parametrize("weight", [0, 6])
@@ -230,7 +232,8 @@ def test_a_revision_keeps_every_text_in_both_languages(questionnaire):
         "en": "Is machine-learning engineering for you?",
         "zh-hans": "机器学习工程师适合你吗？",
     }
-    assert frozen.band_words[1] == {"en": "Some signs", "zh-hans": "有一些迹象"}
+    reason = ReasonCategory.objects.get(key="perseverance")
+    assert perseverance.summary == {"en": reason.summary_en, "zh-hans": reason.summary_zh_hans}
     working = Question.objects.get(key=perseverance.statements[0].key)
     assert perseverance.statements[0].text == {
         "en": working.statement_en,
@@ -491,7 +494,8 @@ def test_deleting_an_answered_statement_leaves_the_result_unchanged(small_submis
     Questionnaire.objects.get(slug="small").publish()
 
     assert scores(small_submission) == before
-    assert before[0][1] == 63  # (1.0 + 0.25) / 2 on the first reason, rounded half up
+    # (+1.0 - 0.5) / 2 on the first reason; first-b alone would read -50.
+    assert before[0][1] == 25
 
 
 def test_deleting_an_answered_reason_keeps_its_answers_and_what_was_asked(small_submission):
@@ -548,15 +552,17 @@ def test_editing_an_answered_statement_does_not_change_the_result(small_submissi
     assert scores(small_submission) == before
 
 
-def test_editing_an_answered_reasons_thresholds_does_not_change_its_band(small_submission):
+def test_editing_an_answered_reasons_thresholds_does_not_change_its_band(small_questionnaire):
+    # Both answers of the first reason lean towards "may wear on you": +1.0 and +0.5.
+    submission = answer_all(new_submission(small_questionnaire), {**SMALL_ANSWERS, "first-b": 2})
     reason = ReasonCategory.objects.get(key="first")
     reason.title = "Renamed"
-    reason.some_signs_from, reason.strong_signs_from = 10, 20
+    reason.some_signs_from, reason.strong_signs_from = 80, 90
     reason.save()
-    Questionnaire.objects.get(slug="small").publish()
+    small_questionnaire.publish()
 
-    title, score, band, _ = scores(small_submission)[0]
-    assert (title, score, band.label) == ("First reason", 63, "Some signs")
+    title, score, band, _ = scores(submission)[0]
+    assert (title, score, band.label) == ("First reason", 75, "Likely to wear on you")
 
 
 def test_saving_a_step_again_keeps_the_statement_as_the_submissions_revision_reads(

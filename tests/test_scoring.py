@@ -9,13 +9,14 @@ from assessments.scoring import (
     Band,
     ReasonInput,
     band_for,
+    is_contradictory,
+    lean,
     score_reason,
     score_submission,
-    signal,
 )
 
 
-def reason(*answers, key="r", order=1, some=35, strong=65):
+def reason(*answers, key="r", order=1, some=25, strong=60):
     return ReasonInput(
         key=key,
         title=key.title(),
@@ -37,87 +38,139 @@ def answer(value, direction=FORWARD, weight=1, order=0, statement=None):
 
 
 @pytest.mark.parametrize(
-    ("value", "expected"), [(1, 0.0), (2, 0.25), (3, 0.5), (4, 0.75), (5, 1.0)]
+    ("value", "expected"), [(1, -1.0), (2, -0.5), (3, 0.0), (4, 0.5), (5, 1.0)]
 )
-def test_agreeing_with_a_forward_statement_signals_not_a_fit(value, expected):
-    assert signal(value, FORWARD) == expected
+def test_agreeing_with_a_forward_statement_leans_towards_may_wear_on_you(value, expected):
+    assert lean(value, FORWARD) == expected
 
 
 @pytest.mark.parametrize(
-    ("value", "expected"), [(1, 1.0), (2, 0.75), (3, 0.5), (4, 0.25), (5, 0.0)]
+    ("value", "expected"), [(1, 1.0), (2, 0.5), (3, 0.0), (4, -0.5), (5, -1.0)]
 )
-def test_agreeing_with_a_reverse_statement_signals_a_fit(value, expected):
-    assert signal(value, REVERSE) == expected
+def test_agreeing_with_a_reverse_statement_leans_towards_fits_you(value, expected):
+    assert lean(value, REVERSE) == expected
 
 
-@pytest.mark.parametrize("value", [0, 6, -1, None, "3", 2.5])
+@pytest.mark.parametrize("value", [0, 6, -1, None, "3", 2.5, True])
 def test_a_value_outside_the_scale_is_refused(value):
     with pytest.raises(ValueError, match="1 to 5"):
-        signal(value, FORWARD)
+        lean(value, FORWARD)
 
 
 def test_an_unknown_direction_is_refused():
     with pytest.raises(ValueError, match="direction"):
-        signal(3, "sideways")
+        lean(3, "sideways")
 
 
-def test_all_strongly_agree_on_forward_statements_scores_100():
-    assert score_reason(reason(answer(5), answer(5, order=1))).score == 100
+def test_neutral_answers_score_zero_and_lean_neither_way():
+    result = score_reason(reason(answer(3), answer(3, REVERSE, order=1), answer(3, order=2)))
+    assert (result.score, result.band) == (0, Band.NO_LEAN)
+    assert result.signals == result.strengths == ()
 
 
-def test_all_strongly_agree_on_reverse_statements_scores_0():
-    assert score_reason(reason(answer(5, REVERSE), answer(5, REVERSE, order=1))).score == 0
+def test_every_answer_at_the_far_not_a_fit_end_scores_plus_100():
+    result = score_reason(reason(answer(5), answer(1, REVERSE, order=1), answer(5, order=2)))
+    assert (result.score, result.band) == (100, Band.STRONG)
 
 
-def test_scores_stay_within_0_and_100_for_every_answer_combination():
+def test_every_answer_at_the_far_fitting_end_scores_minus_100_and_reads_as_fits_you():
+    result = score_reason(reason(answer(1), answer(5, REVERSE, order=1), answer(1, order=2)))
+    assert (result.score, result.band) == (-100, Band.FITS)
+    assert result.band.label == "Fits you"
+
+
+def test_scores_stay_within_minus_100_and_100_for_every_answer_combination():
     scores = {
         score_reason(reason(answer(a), answer(b, REVERSE, weight=3, order=1))).score
         for a in range(1, 6)
         for b in range(1, 6)
     }
-    assert min(scores) == 0
-    assert max(scores) == 100
-    assert all(0 <= score <= 100 for score in scores)
+    assert (min(scores), max(scores)) == (-100, 100)
 
 
 def test_weights_make_a_statement_count_more():
-    # A weight-3 "strongly agree" and a weight-1 "strongly disagree": 3/4 of the way.
-    result = score_reason(reason(answer(5, weight=3), answer(1, weight=1, order=1)))
-    assert result.score == 75
+    # A weight-3 "strongly agree" (+1) and a weight-1 "strongly disagree" (-1): (3 - 1) / 4.
+    assert score_reason(reason(answer(5, weight=3), answer(1, order=1))).score == 50
 
 
-def test_a_score_of_exactly_half_a_point_rounds_up():
-    # Signals 0.25 and 1.0 over weights 1 and 1 average 62.5.
-    assert score_reason(reason(answer(2), answer(5, order=1))).score == 63
+def test_a_score_of_exactly_half_a_point_rounds_away_from_zero():
+    # Leans +0.5, +1, +1 and 0 average +0.625; the mirror image -0.625.
+    towards = [answer(4), answer(5, order=1), answer(5, order=2), answer(3, order=3)]
+    assert score_reason(reason(*towards)).score == 63
+    against = [answer(2), answer(1, order=1), answer(1, order=2), answer(3, order=3)]
+    assert score_reason(reason(*against)).score == -63
 
 
 @pytest.mark.parametrize(
     ("score", "band"),
     [
-        (0, Band.LITTLE),
-        (34, Band.LITTLE),
-        (35, Band.SOME),
-        (64, Band.SOME),
-        (65, Band.STRONG),
+        (-100, Band.FITS),
+        (-25, Band.FITS),
+        (-24, Band.NO_LEAN),
+        (0, Band.NO_LEAN),
+        (24, Band.NO_LEAN),
+        (25, Band.SOME),
+        (59, Band.SOME),
+        (60, Band.STRONG),
         (100, Band.STRONG),
     ],
 )
-def test_bands_follow_the_reason_thresholds_inclusively(score, band):
-    assert band_for(score, 35, 65) is band
+def test_bands_follow_the_reason_thresholds_inclusively_on_both_sides(score, band):
+    assert band_for(score, 25, 60) is band
+
+
+def test_a_single_leaning_answer_is_not_a_pattern():
+    # One "strongly agree" worth half the weight reaches +50, but nothing else leans.
+    result = score_reason(reason(answer(5, weight=2), answer(3, order=1), answer(3, order=2)))
+    assert result.score == 50
+    assert result.band is Band.NO_LEAN
+    assert band_for(50, leaning_towards=1) is Band.NO_LEAN
+    assert band_for(-50, leaning_against=1) is Band.NO_LEAN
+
+
+def test_half_the_statements_one_step_towards_not_a_fit_is_may_wear_on_you():
+    answers = [answer(4), answer(2, REVERSE, order=1), answer(3, order=2), answer(3, order=3)]
+    result = score_reason(reason(*answers))
+    assert (result.score, result.band) == (25, Band.SOME)
+    assert result.band.label == "May wear on you"
 
 
 def test_a_reason_with_its_own_thresholds_bands_the_same_score_differently():
-    answers = (answer(4), answer(3, order=1))  # 63
+    answers = (answer(4), answer(4, order=1), answer(3, order=2))  # +33
     assert score_reason(reason(*answers)).band is Band.SOME
-    assert score_reason(reason(*answers, some=20, strong=60)).band is Band.STRONG
-    assert score_reason(reason(*answers, some=70, strong=90)).band is Band.LITTLE
+    assert score_reason(reason(*answers, some=20, strong=30)).band is Band.STRONG
+    assert score_reason(reason(*answers, some=40, strong=90)).band is Band.NO_LEAN
 
 
-def test_band_labels_are_words():
-    assert [band.label for band in Band] == ["Little sign", "Some signs", "Strong signs"]
+def test_agreeing_with_a_statement_and_its_opposite_is_not_enough_to_tell():
+    result = score_reason(
+        reason(
+            answer(4), answer(5, order=1), answer(4, REVERSE, order=2), answer(5, REVERSE, order=3)
+        )
+    )
+    assert result.band is Band.UNCLEAR
+    assert result.band.label == "Not enough to tell"
+    assert not result.is_flagged
 
 
-def test_signals_are_the_strongest_answers_first_at_most_three():
+def test_disagreeing_with_a_statement_and_its_opposite_is_a_contradiction_too():
+    assert is_contradictory([(1, FORWARD), (2, FORWARD), (1, REVERSE)])
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        [(4, FORWARD), (3, REVERSE)],  # the reverse side is neutral
+        [(4, FORWARD), (4, FORWARD), (2, REVERSE)],  # both sides agree: a clear lean
+        [(4, FORWARD), (3, FORWARD), (4, REVERSE)],  # forward only half a step on average
+        [(5, FORWARD), (5, FORWARD)],  # no reverse-keyed answers to contradict
+    ],
+)
+def test_answers_that_lean_one_way_or_only_mildly_both_ways_are_not_contradictions(answers):
+    assert not is_contradictory(answers)
+
+
+def test_quoted_evidence_is_the_strongest_answers_each_way_at_most_three():
     result = score_reason(
         reason(
             answer(4, order=1, statement="Agree forward."),
@@ -125,6 +178,8 @@ def test_signals_are_the_strongest_answers_first_at_most_three():
             answer(1, REVERSE, order=3, statement="Strongly disagree reverse."),
             answer(5, weight=2, order=4, statement="Heavy strongly agree."),
             answer(4, order=5, statement="Another agree."),
+            answer(5, REVERSE, order=6, statement="Fits strongly."),
+            answer(2, order=7, statement="Fits a little."),
         )
     )
     assert [s.statement for s in result.signals] == [
@@ -137,32 +192,36 @@ def test_signals_are_the_strongest_answers_first_at_most_three():
         "Strongly agree",
         "Strongly disagree",
     ]
+    assert [s.statement for s in result.strengths] == ["Fits strongly.", "Fits a little."]
 
 
-def test_answers_that_do_not_lean_towards_not_a_fit_are_never_signals():
-    result = score_reason(reason(answer(3), answer(1, order=1), answer(5, REVERSE, order=2)))
-    assert result.signals == ()
+def test_neutral_answers_are_quoted_neither_way():
+    result = score_reason(reason(answer(3), answer(3, REVERSE, order=1)))
+    assert result.signals == () and result.strengths == ()
 
 
-def test_equal_signals_keep_the_questionnaire_order():
+def test_equal_evidence_keeps_the_questionnaire_order():
     result = score_reason(
         reason(answer(5, order=2, statement="Second."), answer(5, order=1, statement="First."))
     )
     assert [s.statement for s in result.signals] == ["First.", "Second."]
 
 
-def test_a_submission_ranks_reasons_strongest_first_and_names_only_notable_ones():
+def test_a_submission_ranks_reasons_most_wearing_first_with_unclear_ones_last():
     result = score_submission(
         [
-            reason(answer(1), key="calm", order=1),
-            reason(answer(4), key="some", order=2),
-            reason(answer(5), key="strong", order=3),
-            reason(answer(4), key="tie", order=4),
+            reason(answer(1), answer(1, order=1), key="calm", order=1),
+            reason(answer(4), answer(4, order=1), key="some", order=2),
+            reason(answer(5), answer(5, order=1), key="strong", order=3),
+            reason(answer(4), answer(4, order=1), key="tie", order=4),
+            reason(answer(5), answer(5, REVERSE, order=1), key="unclear", order=5),
         ]
     )
-    assert [r.key for r in result.reasons] == ["calm", "some", "strong", "tie"]
-    assert [r.key for r in result.ranked] == ["strong", "some", "tie", "calm"]
-    assert [r.key for r in result.standouts] == ["strong", "some", "tie"]
+    assert [r.key for r in result.reasons] == ["calm", "some", "strong", "tie", "unclear"]
+    assert [r.key for r in result.ranked] == ["strong", "some", "tie", "calm", "unclear"]
+    assert [r.key for r in result.flagged] == ["strong", "some", "tie"]
+    assert [r.key for r in result.fits] == ["calm"]
+    assert [r.key for r in result.unclear] == ["unclear"]
 
 
 def test_a_reason_without_answers_is_left_out_of_the_result():
@@ -172,5 +231,19 @@ def test_a_reason_without_answers_is_left_out_of_the_result():
 
 def test_a_score_carries_back_the_callers_reference():
     marker = object()
-    source = ReasonInput("k", "K", 1, 35, 65, [answer(3)], ref=marker)
+    source = ReasonInput("k", "K", 1, [answer(3)], ref=marker)
     assert score_reason(source).ref is marker
+
+
+@pytest.mark.parametrize(("score", "text"), [(45, "+45"), (0, "0"), (-30, "\u221230")])
+def test_a_score_is_written_with_its_sign(score, text):
+    answers = [answer(3)]
+    scored = score_reason(reason(*answers))
+    assert type(scored)(**{**scored.__dict__, "score": score}).signed_score == text
+
+
+def test_the_bar_reaches_one_way_only():
+    fits = score_reason(reason(answer(1), answer(2, order=1)))  # -75
+    assert (fits.fit_width, fits.wear_width) == (75, 0)
+    wears = score_reason(reason(answer(5), answer(4, order=1)))  # +75
+    assert (wears.fit_width, wears.wear_width) == (0, 75)

@@ -15,7 +15,17 @@ from django.urls import reverse
 from assessments import views
 from assessments.models import Question, Questionnaire, ReasonCategory, Submission
 
-from .conftest import answer_step, complete, start, statements_of, step_data, step_url
+from .conftest import (
+    answer_step,
+    check_url,
+    complete,
+    confirm,
+    leaning,
+    start,
+    statements_of,
+    step_data,
+    step_url,
+)
 
 
 def text(response) -> str:
@@ -133,8 +143,8 @@ def test_a_step_shows_its_number_progress_and_every_statement_as_a_scale(respond
     response = respondent.get(step_url(submission, 1))
     page = text(response)
     html = response.content.decode()
-    assert "Step 1 of 5" in page
-    assert "Constant learning" in page
+    assert "<title>Step 1 of 5 · mlfit</title>" in html
+    assert "How much does each statement sound like you?" in page
     assert re.search(r'<progress[^>]*max="5"[^>]*value="1"', html)
     for question in questions_of(submission, 1):
         assert str(question.text) in page
@@ -149,6 +159,18 @@ def test_a_step_shows_its_number_progress_and_every_statement_as_a_scale(respond
         "Strongly agree",
     ]:
         assert page.count(label) >= 6
+
+
+def test_a_step_does_not_name_its_reason(respondent, submission):
+    # A heading like "Perseverance" invites answering as one would like to be seen.
+    reason = submission.frozen.reasons[1]
+    answer_step(respondent, submission, 1)
+
+    page = text(respondent.get(step_url(submission, 2)))
+
+    assert "Step 2 of 5" in page
+    assert str(reason.title) not in page
+    assert str(reason.summary) not in page
 
 
 def test_a_reloaded_step_shows_the_answers_already_saved(respondent, submission):
@@ -321,10 +343,13 @@ def test_back_on_the_first_step_returns_to_the_landing_page(respondent, submissi
     assert response["Location"] == reverse("assessments:landing")
 
 
-def test_the_last_step_completes_the_submission_and_shows_results(respondent, submission):
-    for number in range(1, 5):
+def test_confirming_the_checked_answers_completes_the_submission_and_shows_results(
+    respondent, submission
+):
+    for number in range(1, 6):
         answer_step(respondent, submission, number, 3)
-    response = answer_step(respondent, submission, 5, 3)
+    assert "Continue where I stopped" in text(respondent.get(reverse("assessments:landing")))
+    response = confirm(respondent, submission)
     submission.refresh_from_db()
     assert submission.is_complete
     assert response["Location"] == submission.get_absolute_url()
@@ -348,6 +373,10 @@ def test_a_statement_added_and_published_after_starting_is_not_asked(respondent,
     response = respondent.get(reverse("assessments:resume", args=[submission.pk]))
     assert response["Location"] == step_url(submission, 5)
     answer_step(respondent, submission, 5)
+    check = text(respondent.get(check_url(submission)))
+    assert "You answered all 30 statements." in check
+    assert "A statement added later." not in check
+    confirm(respondent, submission)
     submission.refresh_from_db()
     assert submission.is_complete
     assert "A statement added later." not in text(respondent.get(submission.get_absolute_url()))
@@ -362,42 +391,58 @@ def test_another_browser_cannot_resume(other_browser, submission):
 
 
 def pattern_values(submission: Submission) -> dict[int, int]:
-    """Point hard at stakeholder management, a little at perseverance, nowhere else."""
-    values = {}
-    for reason in submission.frozen.reasons:
-        for q in reason.statements:
-            leans = {"stakeholder-management": 5, "perseverance": 4}.get(reason.key)
-            if leans is None:
-                values[q.position] = 1 if q.direction == "forward" else 5
-            else:
-                values[q.position] = leans if q.direction == "forward" else 6 - leans
-    return values
+    """Point hard at stakeholder management, a little at perseverance, neither way at change
+    and rework, and away from the other two as far as the scale goes."""
+    return leaning(
+        submission,
+        {"stakeholder-management": 2, "perseverance": 1, "change-and-rework": 0},
+        default=-2,
+    )
+
+
+def answer_first(response) -> str:
+    """Return the text of the results page's first sentence."""
+    found = re.search(r'<p class="answer-first"[^>]*>(.*?)</p>', response.content.decode(), re.S)
+    assert found, "no first sentence on the page"
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", found[1])).strip()
 
 
 def test_the_results_explain_each_reason_with_the_persons_own_answers(respondent, submission):
     complete(respondent, submission, pattern_values(submission))
-    page = text(respondent.get(submission.get_absolute_url()))
+    response = respondent.get(submission.get_absolute_url())
+    page = text(response)
     assert "Your results" in page
-    summary = page[page.index("In short") :]
-    assert summary.index("Stakeholder management") < summary.index("Perseverance")
-    assert "Stakeholder management (strong signs, 100/100)" in page
-    assert "Perseverance (strong signs, 75/100)" in page
-    assert "Constant learning 0/100 · Little sign" in page
+    assert answer_first(response) == (
+        "Two parts of the job may wear on you, and nothing else stood out: "
+        "Stakeholder management, then Perseverance."
+    )
+    assert "Stakeholder management Likely to wear on you · +100" in page
+    assert "Perseverance May wear on you · +50" in page
+    assert "Change and rework No clear lean · 0" in page
+    assert "Constant learning Fits you · −100" in page
     stakeholder = ReasonCategory.objects.get(key="stakeholder-management")
-    strongest = stakeholder.questions.filter(weight=2).order_by("order").first()
-    assert f"{strongest.statement} Your answer: " in page
+    strongest = stakeholder.questions.filter(weight=2, direction="forward").get()
+    section = page[page.index("Likely to wear on you · +100 Much of the job") :]
+    assert section.index("Answers that say it may wear on you") < section.index(
+        f"{strongest.statement} Your answer: Strongly agree"
+    )
     assert stakeholder.why_it_matters[:60] in page
     assert stakeholder.advice[:60] in page
-    assert "None of the answers on this page leaned this way." in page
+    assert "None of the answers here leaned either way." in page
+    assert page.count("Answers that say it fits you") == 2
 
 
 def test_results_without_any_notable_reason_say_so_gently(respondent, submission):
-    values = {
-        q.position: 1 if q.direction == "forward" else 5 for q in submission.frozen.statements
-    }
-    complete(respondent, submission, values)
-    page = text(respondent.get(submission.get_absolute_url()))
-    assert "None of the five reasons stood out in these answers." in page
+    complete(respondent, submission, leaning(submission, {}))
+    response = respondent.get(submission.get_absolute_url())
+    assert answer_first(response) == (
+        "Every part of the job these questions cover looks like a good fit for you."
+    )
+    html = response.content.decode()
+    assert html.count('<span class="band-label">Fits you</span>') == 10
+    assert '<span class="band-label">May wear on you</span>' not in html
+    assert '<span class="band-label">Likely to wear on you</span>' not in html
+    assert "Read this result with care" not in text(response)
 
 
 def test_results_offer_their_link_and_a_way_to_start_again(respondent, completed_submission):
@@ -495,27 +540,36 @@ def count_queries(client: Client, url: str) -> int:
 
 
 def test_the_step_page_needs_few_queries_however_many_statements(
-    respondent, questionnaire, django_assert_max_num_queries
+    respondent, questionnaire, django_assert_max_num_queries, django_assert_num_queries
 ):
     small = start(respondent)
     answer_step(respondent, small, 1)
-    with django_assert_max_num_queries(4):
+    # The first showing also records when the step was shown: one locked write.
+    with django_assert_max_num_queries(5):
+        respondent.get(step_url(small, 2))
+    with django_assert_num_queries(1):
         respondent.get(step_url(small, 2))
     grow(questionnaire, 20)
     large = start(respondent)
     answer_step(respondent, large, 1)
+    assert count_queries(respondent, step_url(large, 2)) == 5
     assert count_queries(respondent, step_url(large, 2)) == count_queries(
         respondent, step_url(small, 2)
     )
 
 
-def test_the_last_step_post_needs_at_most_ten_queries(
+def test_the_last_step_post_and_the_confirm_need_at_most_five_queries_each(
     respondent, submission, django_assert_max_num_queries
 ):
     for number in range(1, 5):
         answer_step(respondent, submission, number)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(5):
         response = answer_step(respondent, submission, 5)
+    assert response["Location"] == reverse("assessments:resume", args=[submission.pk])
+    with django_assert_max_num_queries(1):
+        assert respondent.get(check_url(submission)).status_code == 200
+    with django_assert_max_num_queries(5):
+        response = confirm(respondent, submission)
     assert response["Location"] == submission.get_absolute_url()
 
 

@@ -46,24 +46,6 @@ class Questionnaire(models.Model):
             "revision: use “Publish changes” to make edits live."
         ),
     )
-    band_little = models.CharField(
-        _("“little sign” band"),
-        max_length=60,
-        default="Little sign",
-        help_text=_("Words for a reason's score below its “some signs” threshold."),
-    )
-    band_some = models.CharField(
-        _("“some signs” band"),
-        max_length=60,
-        default="Some signs",
-        help_text=_("Words for a score from the “some signs” threshold up."),
-    )
-    band_strong = models.CharField(
-        _("“strong signs” band"),
-        max_length=60,
-        default="Strong signs",
-        help_text=_("Words for a score from the “strong signs” threshold up."),
-    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -138,16 +120,23 @@ class ReasonCategory(models.Model):
         _("advice"), help_text=_("Shown on the results page to someone whose answers point here.")
     )
     some_signs_from = models.PositiveSmallIntegerField(
-        _("“some signs” from"),
-        default=35,
+        _("“may wear on you” from"),
+        default=25,
         validators=[MinValueValidator(1), MaxValueValidator(99)],
-        help_text=_("A score (0-100) at or above this reads as “some signs”."),
+        help_text=_(
+            "A reason's score runs from -100 (fits you) through 0 (no lean) to +100 (may wear "
+            "on you). At or above this it reads as “May wear on you”; at or below minus this, "
+            "as “Fits you”. Either needs two answers leaning that way."
+        ),
     )
     strong_signs_from = models.PositiveSmallIntegerField(
-        _("“strong signs” from"),
-        default=65,
+        _("“likely to wear on you” from"),
+        default=60,
         validators=[MinValueValidator(2), MaxValueValidator(100)],
-        help_text=_("A score at or above this reads as “strong signs”. Must be above the first."),
+        help_text=_(
+            "At or above this score the reason reads as “Likely to wear on you”. "
+            "Must be above the first."
+        ),
     )
 
     class Meta:
@@ -165,7 +154,7 @@ class ReasonCategory(models.Model):
                 & Q(strong_signs_from__lte=100),
                 name="reason_band_thresholds_in_order",
                 violation_error_message=_(
-                    "“Some signs” must start below “strong signs”, within 1-100."
+                    "“May wear on you” must start below “likely to wear on you”, within 1-100."
                 ),
             ),
         ]

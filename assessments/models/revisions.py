@@ -84,7 +84,6 @@ class FrozenQuestionnaire:
     slug: str
     title: Texts
     intro: Texts
-    band_words: tuple[Texts, Texts, Texts]  # little sign, some signs, strong signs
     reasons: tuple[FrozenReason, ...]
 
     @property
@@ -133,11 +132,6 @@ class FrozenQuestionnaire:
             slug=data["slug"],
             title=Texts(data["title"]),
             intro=Texts(data["intro"]),
-            band_words=(
-                Texts(data["band_little"]),
-                Texts(data["band_some"]),
-                Texts(data["band_strong"]),
-            ),
             reasons=tuple(reasons),
         )
 

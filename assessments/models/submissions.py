@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .. import scoring
+from .. import quality, scoring
 from .revisions import FrozenQuestionnaire, FrozenReason, Revision, frozen_revision
 
 UNANSWERED = 0
@@ -116,6 +116,26 @@ class Submission(models.Model):
             "to 5 (strongly agree), 0 where not answered yet."
         ),
     )
+    step_times = models.JSONField(
+        _("step times"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Per step, [seconds from the start until it was first shown, until all its "
+            "statements were first answered]; null where not yet. Used to notice answers "
+            "given faster than a person can read."
+        ),
+    )
+    quality_flags = models.CharField(
+        _("answer-quality flags"),
+        max_length=100,
+        blank=True,
+        default="",
+        help_text=_(
+            "Patterns found when the answers were confirmed, comma-separated: straight-line, "
+            "contradictions, speeding, mostly-neutral. Empty when none was found."
+        ),
+    )
 
     objects = SubmissionQuerySet.as_manager()
 
@@ -168,13 +188,49 @@ class Submission(models.Model):
                 return reason
         return None
 
+    def seconds_since_start(self) -> float:
+        return round((timezone.now() - self.started_at).total_seconds(), 1)
+
+    def record_shown(self, step: FrozenReason) -> None:
+        """Remember when a step was first shown, for the answer-quality check of its pace."""
+        if step_time(self.step_times, step.number)[0] is not None or self.is_complete:
+            return
+        with transaction.atomic():
+            times = (
+                Submission.objects.select_for_update()
+                .values_list("step_times", flat=True)
+                .get(pk=self.pk)
+            )
+            if step_time(times, step.number)[0] is None:
+                times = with_step_time(times, step.number, shown=self.seconds_since_start())
+                Submission.objects.filter(pk=self.pk).update(step_times=times)
+        self.step_times = times
+
+    def timings(self) -> list[quality.StepTiming]:
+        """Return the steps whose pace is known: from first shown to first fully answered."""
+        timings = []
+        for reason in self.frozen.reasons:
+            shown, answered = step_time(self.step_times, reason.number)
+            if shown is not None and answered is not None:
+                timings.append(
+                    quality.StepTiming(len(reason.statements), max(0.0, answered - shown))
+                )
+        return timings
+
+    def quality(self, values: list[int] | None = None) -> quality.Quality:
+        """Return how far the answers can be trusted (see `assessments.quality`)."""
+        values = self.answer_values() if values is None else values
+        return assess(self.frozen, values, self.timings())
+
     def save_step(self, given: dict[int, int], *, complete: bool = False) -> bool:
         """Store answers {statement position: value}; with `complete`, finish if all are in.
 
         Return whether the submission is complete afterwards. The row is
         locked while the answers are merged, so two tabs posting at once
         never lose each other's answers, and nothing is written once the
-        submission is complete: that raises AlreadyComplete.
+        submission is complete: that raises AlreadyComplete. A step whose
+        statements are all answered for the first time gets its time, and a
+        submission completed gets its answer-quality flags.
         """
         count = self.frozen.statement_count
         for position, value in given.items():
@@ -187,9 +243,9 @@ class Submission(models.Model):
             ):
                 raise ValueError(f"No answer {value!r} to statement {position!r}.")
         with transaction.atomic():
-            stored, completed_at = (
+            stored, times, completed_at = (
                 Submission.objects.select_for_update()
-                .values_list("answers", "completed_at")
+                .values_list("answers", "step_times", "completed_at")
                 .get(pk=self.pk)
             )
             if completed_at is not None:
@@ -198,10 +254,18 @@ class Submission(models.Model):
             values = decode_answers(stored, count)
             for position, value in given.items():
                 values[position] = value
-            fields = {"answers": encode_answers(values)}
+            fields: dict = {"answers": encode_answers(values)}
+            now = self.seconds_since_start()
+            for reason in self.frozen.reasons:
+                done = all(values[s.position] != UNANSWERED for s in reason.statements)
+                if done and step_time(times, reason.number)[1] is None:
+                    times = with_step_time(times, reason.number, answered=now)
+                    fields["step_times"] = times
             if complete and UNANSWERED not in values:
                 fields["completed_at"] = timezone.now()
-            if fields["answers"] != stored or "completed_at" in fields:
+                self.step_times = times
+                fields["quality_flags"] = ",".join(self.quality(values).flags)
+            if fields["answers"] != stored or len(fields) > 1:
                 Submission.objects.filter(pk=self.pk).update(**fields)
         for field, value in fields.items():
             setattr(self, field, value)
@@ -222,6 +286,43 @@ def encode_answers(values: list[int]) -> str:
     return "".join(str(value) for value in values)
 
 
+def step_time(times: list, number: int) -> tuple[float | None, float | None]:
+    """Return (first shown, first fully answered) of step `number`, in seconds from the start."""
+    if number <= len(times) and isinstance(times[number - 1], list):
+        shown, answered = times[number - 1]
+        return shown, answered
+    return None, None
+
+
+def with_step_time(
+    times: list, number: int, *, shown: float | None = None, answered: float | None = None
+) -> list:
+    """Return a copy of `times` with step `number`'s missing times filled in."""
+    times = [list(entry) if isinstance(entry, list) else None for entry in times]
+    times += [None] * (number - len(times))
+    old_shown, old_answered = step_time(times, number)
+    times[number - 1] = [
+        old_shown if old_shown is not None else shown,
+        old_answered if old_answered is not None else answered,
+    ]
+    return times
+
+
+def assess(
+    frozen: FrozenQuestionnaire, values: list[int], timings: list[quality.StepTiming]
+) -> quality.Quality:
+    """Check complete answers given on a revision for careless or unsure patterns."""
+    return quality.assess(
+        values,
+        [
+            [(values[s.position], s.direction) for s in reason.statements if s.weight > 0]
+            for reason in frozen.reasons
+        ],
+        [reason.key for reason in frozen.reasons],
+        timings,
+    )
+
+
 def score(frozen: FrozenQuestionnaire, values: list[int]) -> scoring.Result:
     """Score answers given on a revision; each reason's score carries its FrozenReason as `ref`."""
     return scoring.score_submission(
@@ -231,7 +332,6 @@ def score(frozen: FrozenQuestionnaire, values: list[int]) -> scoring.Result:
             order=reason.order,
             some_signs_from=reason.some_signs_from,
             strong_signs_from=reason.strong_signs_from,
-            band_labels=frozen.band_words,
             answers=[
                 scoring.AnswerInput(
                     statement=statement.text,

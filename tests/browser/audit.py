@@ -11,6 +11,8 @@ from playwright.sync_api import Page
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
+# Screenshots of the check page and the calibrated results, for review (issue 9).
+REVIEW_SCREENSHOTS = ARTIFACTS / "issue9"
 
 # Shipped with the tests (from the axe-core npm package, MPL-2.0): nothing is
 # fetched at run time.
@@ -22,10 +24,10 @@ BLOCKING_IMPACTS = ("serious", "critical")
 MIN_TARGET = 24
 
 
-def screenshot(page: Page, name: str, size: str) -> Path:
-    """Save a full-page PNG to test-artifacts/screenshots/<name>-<size>.png."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}-{size}.png"
+def screenshot(page: Page, name: str, size: str, folder: Path = SCREENSHOTS) -> Path:
+    """Save a full-page PNG to <folder>/<name>-<size>.png (test-artifacts/screenshots/)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}-{size}.png"
     page.screenshot(path=path, full_page=True, animations="disabled", caret="initial")
     return path
 

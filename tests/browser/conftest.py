@@ -6,6 +6,7 @@ Playwright's own download, so the launch arguments point at it explicitly.
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 
@@ -19,7 +20,7 @@ import pytest  # noqa: E402
 from django.contrib.auth.models import User  # noqa: E402
 from playwright.sync_api import BrowserContext, Page  # noqa: E402
 
-from assessments.models import Questionnaire  # noqa: E402
+from assessments.models import Questionnaire, Submission  # noqa: E402
 
 from .audit import RECORD_CSP_VIOLATIONS  # noqa: E402
 
@@ -38,7 +39,16 @@ CHROMIUM_ARGS = [
 ]
 
 DESKTOP = {"width": 1280, "height": 900}
+# The common laptop screen the check page and results are reviewed at.
+LAPTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
+# How each size is opened: a phone also has touch and a mobile viewport.
+SIZES = {
+    "desktop": {"viewport": LAPTOP},
+    "phone": {"viewport": PHONE, "is_mobile": True, "has_touch": True},
+}
+# Seconds the site's clock moves on each time it is read while someone answers.
+READING_TIME = 30.0
 
 
 @pytest.fixture(scope="session")
@@ -87,6 +97,31 @@ def new_context(new_context):
 
 
 @pytest.fixture
+def real_clock() -> None:
+    """Ask for this to answer at Playwright's own speed (see `a_readers_pace`)."""
+
+
+@pytest.fixture(autouse=True)
+def a_readers_pace(request, monkeypatch) -> None:
+    """Let each step take a person's reading time rather than Playwright's milliseconds.
+
+    The site times each step from first shown to first fully answered and
+    rightly calls under a second a statement "speeding"; Playwright answers
+    a step in a fraction of a second, so every result would carry that
+    notice. The submission's clock (`seconds_since_start`, read only to time
+    steps) moves on READING_TIME seconds each time it is read instead, which
+    the live server sees too: it runs in this process. Tests that ask for
+    `real_clock` keep the real one.
+    """
+    if "real_clock" in request.fixturenames:
+        return
+    ticks = itertools.count(1)
+    monkeypatch.setattr(
+        Submission, "seconds_since_start", lambda submission: next(ticks) * READING_TIME
+    )
+
+
+@pytest.fixture
 def site(live_server, transactional_db, questionnaire: Questionnaire) -> str:
     """Return the address of a running site with the real questionnaire loaded.
 
@@ -106,6 +141,18 @@ def second_browser(new_context) -> BrowserContext:
 def phone(new_context) -> Page:
     """A page in a phone-sized browser (390x844 CSS px, touch, mobile viewport)."""
     return new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
+
+
+@pytest.fixture(params=sorted(SIZES))
+def size(request) -> str:
+    """Run the test once at laptop size (1366x900) and once at phone size (390x844)."""
+    return request.param
+
+
+@pytest.fixture
+def sized_page(new_context, size: str) -> Page:
+    """A page in a browser of the size the test runs at (see `size`)."""
+    return new_context(**SIZES[size]).new_page()
 
 
 @pytest.fixture

@@ -9,9 +9,15 @@ from tests.conftest import statements_of
 
 from .audit import assert_accessible, axe, csp_violations, screenshot
 from .respondent import (
+    FITS,
+    NO_LEAN,
     SCALE_LABELS,
+    SOME,
+    STRONG,
+    UNCLEAR,
     answer_all,
-    mixed_pattern,
+    every_band_pattern,
+    next_button,
     press,
     start,
     statement,
@@ -61,7 +67,7 @@ def test_each_statement_is_a_fieldset_whose_legend_is_the_statement(site, page: 
                 expect(fieldset.get_by_label(label, exact=True)).to_have_count(1)
         for item in statements:
             statement(page, item.text["en"]).get_by_text("Neither agree nor disagree").click()
-        press(page, "See my results" if step.number == len(steps) else "Next")
+        press(page, next_button(step.number, len(steps)))
 
 
 def test_clicking_an_answer_label_selects_its_radio_button(site, page: Page):
@@ -90,24 +96,31 @@ def test_the_progress_bar_is_named_after_the_step_and_the_page_language_is_engli
 
 def test_the_results_say_each_band_in_words_so_colour_is_never_the_only_cue(site, page: Page):
     asked = start(page, site).frozen
-    answer_all(page, asked, mixed_pattern(asked))
+    answer_all(page, asked, every_band_pattern(asked))
 
     expected = {
-        "Perseverance": "Strong signs",
-        "Little ML": "Some signs",
-        "Constant learning": "Little sign",
-        "Change and rework": "Little sign",
-        "Stakeholder management": "Little sign",
+        "Perseverance": (STRONG, "+100"),
+        "Little ML": (SOME, "+50"),
+        "Constant learning": (NO_LEAN, "0"),
+        "Stakeholder management": (FITS, "\u2212100"),
+        "Change and rework": (UNCLEAR, None),  # not a finding: no score is shown
     }
-    overview = page.get_by_role("region", name="In short").get_by_role("listitem")
+    overview = page.get_by_role("region", name="Your profile").get_by_role("listitem")
     expect(overview).to_have_count(5)
     for row in overview.all():
-        expect(row.locator(".band-label")).to_have_text(
-            expected[row.get_by_role("link").inner_text()]
-        )
-    for title, band in expected.items():
+        band, signed = expected[row.get_by_role("link").inner_text()]
+        expect(row.locator(".band-label")).to_have_text(band)
+        expect(row.locator(".score-text")).to_have_text(f"{band} · {signed}" if signed else band)
+    for title, (band, signed) in expected.items():
         badge = page.get_by_role("region", name=title, exact=True).locator(".band-badge")
-        expect(badge).to_contain_text(band)
-    # The coloured score bars are decoration; the words and numbers carry the meaning.
-    for bar in page.locator(".score-bar").all():
+        expect(badge).to_have_text(f"{band} · {signed}" if signed else band)
+    # The coloured lean bars are decoration; the words and numbers carry the meaning,
+    # and the legend of the bars' two directions is said by the paragraph above it.
+    bars = page.locator(".lean-bar")
+    expect(bars).to_have_count(5)
+    for bar in bars.all():
         expect(bar).to_have_attribute("aria-hidden", "true")
+    expect(page.locator(".lean-axis")).to_have_attribute("aria-hidden", "true")
+    expect(page.get_by_role("region", name="Your profile")).to_contain_text(
+        "from “fits you” (−100) through 0"
+    )

@@ -12,13 +12,18 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from assessments.models import Revision, Submission
+from assessments.models import FrozenQuestionnaire, Revision, Submission
+from assessments.models.submissions import assess, decode_answers
+from assessments.quality import StepTiming
 
 BATCH = 5000
 
 
 def answer_pattern(rng: random.Random, directions: list[str], reasons: list[int]) -> str:
     """Return one person's answers: a lean per reason, a response style, some noise.
+
+    Their step times come from `step_times`, and their answer-quality flags
+    from the same check a confirmed submission gets.
 
     `reasons[i]` is the reason index of statement i. Most people answer by
     their lean; some agree with everything a little more, some sit on the
@@ -38,6 +43,22 @@ def answer_pattern(rng: random.Random, directions: list[str], reasons: list[int]
         value = round(3 + spread * lean + shift + rng.gauss(0, 0.7))
         digits.append(str(min(5, max(1, value))))
     return "".join(digits)
+
+
+def step_times(rng: random.Random, frozen: FrozenQuestionnaire) -> list[list[float]]:
+    """Return when each step was shown and answered, in seconds from the start.
+
+    Most people take a few seconds a statement; about one in twenty clicks
+    through at under a second, as the answer-quality check expects to see.
+    """
+    pace = 0.5 if rng.random() < 0.05 else rng.lognormvariate(1.8, 0.4)  # about 6 s
+    clock = rng.uniform(2, 10)
+    times = []
+    for reason in frozen.reasons:
+        answered = clock + len(reason.statements) * pace * rng.uniform(0.7, 1.3)
+        times.append([round(clock, 1), round(answered, 1)])
+        clock = answered + rng.uniform(1, 4)
+    return times
 
 
 class Command(BaseCommand):
@@ -74,15 +95,24 @@ class Command(BaseCommand):
             batch = []
             for _ in range(min(BATCH, count - made)):
                 started = now - timedelta(seconds=rng.uniform(0, days * 86400))
+                answers = answer_pattern(rng, directions, reasons)
+                times = step_times(rng, frozen)
+                timings = [
+                    StepTiming(len(reason.statements), answered - shown)
+                    for reason, (shown, answered) in zip(frozen.reasons, times, strict=True)
+                ]
+                values = decode_answers(answers, frozen.statement_count)
                 batch.append(
                     Submission(
                         id=uuid.UUID(int=rng.getrandbits(128), version=4),
                         revision=revision,
                         owner_key=f"{rng.getrandbits(256):064x}",
                         started_at=started,
-                        completed_at=started + timedelta(seconds=rng.uniform(150, 1200)),
+                        completed_at=started + timedelta(seconds=times[-1][1] + rng.uniform(5, 60)),
                         language=languages[0] if rng.random() < 0.7 else rng.choice(languages),
-                        answers=answer_pattern(rng, directions, reasons),
+                        answers=answers,
+                        step_times=times,
+                        quality_flags=",".join(assess(frozen, values, timings).flags),
                     )
                 )
             with transaction.atomic():
