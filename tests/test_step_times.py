@@ -148,7 +148,8 @@ def test_steps_answered_at_a_reading_pace_are_not_speeding(respondent, submissio
     submission.refresh_from_db()
     assert submission.quality_flags == ""
     assert len(submission.timings()) == 5
-    assert all(timing.seconds >= 40 for timing in submission.timings())
+    # 40 s each, give or take the tenth of a second the times are stored to.
+    assert all(timing.seconds >= 39.8 for timing in submission.timings())
 
 
 def test_steps_never_shown_are_not_timed(respondent, submission):
