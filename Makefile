@@ -2,35 +2,43 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+# What is installed: the site and what it runs on (`make run`), then the test
+# tools on top (`make test`, lint, loadtest, benchmark). Each stamp is redone
+# when pyproject.toml changes.
+RUNTIME := $(VENV)/.installed-runtime
+TOOLS := $(VENV)/.installed-test
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: run test test-postgres loadtest benchmark lint format clean
 
-$(STAMP): pyproject.toml
+$(RUNTIME): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
-	touch $(STAMP)
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(RUNTIME)
 
-run: $(STAMP)
+$(TOOLS): $(RUNTIME)
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(TOOLS)
+
+run: $(RUNTIME)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_questionnaire
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: $(STAMP)
+test: $(TOOLS)
 	$(BIN)/python -m pytest
 
 # The same suite on a throwaway PostgreSQL cluster (needs PostgreSQL's binaries).
-test-postgres: $(STAMP)
+test-postgres: $(TOOLS)
 	scripts/with-postgres $(MAKE) test
 
 # 200 simulated respondents, 20 at a time, over HTTP through gunicorn on a
 # throwaway PostgreSQL cluster: no 5xx, every answer stored, latency per page.
 # Add --fault (scripts/with-postgres .venv/bin/python scripts/loadtest.py --fault)
 # to restart PostgreSQL in the middle of the run.
-loadtest: $(STAMP)
+loadtest: $(TOOLS)
 	scripts/with-postgres $(BIN)/python scripts/loadtest.py
 
 # Requests/s, p50 and server CPU per request of each page, against a trivial view
@@ -39,14 +47,14 @@ loadtest: $(STAMP)
 # submissions on PostgreSQL and SQLite. Prints only; see scripts/benchmark.py.
 # Options: make benchmark BENCHMARK_ARGS="--rounds 5 --skip-scale --json bench.json"
 BENCHMARK_ARGS ?=
-benchmark: $(STAMP)
+benchmark: $(TOOLS)
 	scripts/with-postgres $(BIN)/python scripts/benchmark.py $(BENCHMARK_ARGS)
 
-lint: $(STAMP)
+lint: $(TOOLS)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-format: $(STAMP)
+format: $(TOOLS)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 

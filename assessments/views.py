@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import secrets
 import uuid
 
@@ -337,6 +338,26 @@ def initial_values(current: FrozenReason, values: list[int]) -> dict[str, int]:
     }
 
 
+# How long a statement takes to answer, for the time left on a step page.
+SECONDS_PER_STATEMENT = 10
+
+
+def time_left(statements: int) -> str:
+    """Return roughly how long `statements` more statements take: "About 2 minutes left".
+
+    Whole minutes, rounded up; under a minute says so, and nothing left says nothing.
+    """
+    seconds = statements * SECONDS_PER_STATEMENT
+    if seconds <= 0:
+        return ""
+    if seconds < 60:
+        return _("Less than a minute left")
+    minutes = -(-seconds // 60)
+    return ngettext("About %(count)d minute left", "About %(count)d minutes left", minutes) % {
+        "count": minutes
+    }
+
+
 def render_step(
     request: HttpRequest,
     submission: Submission,
@@ -345,19 +366,41 @@ def render_step(
     *,
     checking: bool = False,
 ) -> HttpResponse:
-    step_count = len(submission.frozen.reasons)
+    """Show a step with how far the person is: statements answered and the time left.
+
+    The page's script moves both on as answers are chosen, from the answers
+    given on the other steps and the time left for each count still to come.
+    """
+    frozen = submission.frozen
+    step_count = len(frozen.reasons)
+    values = submission.answer_values()
+    answered = sum(1 for value in values if value)
+    here = {statement.position for statement in current.statements}
+    elsewhere = sum(1 for position, value in enumerate(values) if value and position not in here)
+    open_at_most = frozen.statement_count - elsewhere
     return render(
         request,
         "assessments/step.html",
         {
             "submission": submission,
-            "questionnaire": submission.frozen,
+            "questionnaire": frozen,
             "step": current,
             "step_count": step_count,
             "form": form,
             "is_last": current.number == step_count,
             "checking": checking,
             "step_url": step_url(submission, current.number),
+            "statement_count": frozen.statement_count,
+            "answered_count": answered,
+            "answered_elsewhere": elsewhere,
+            "time_left": time_left(frozen.statement_count - answered),
+            "time_left_texts": json.dumps(
+                {
+                    count: time_left(count)
+                    for count in range(open_at_most - len(current.statements), open_at_most + 1)
+                },
+                ensure_ascii=False,
+            ),
         },
     )
 

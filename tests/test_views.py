@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from html import unescape
 
 import pytest
 from django.contrib.sessions.models import Session
@@ -50,8 +52,8 @@ questions_of = statements_of
 def test_the_landing_page_explains_what_this_is_and_how_long_it_takes(respondent, questionnaire):
     page = text(respondent.get(reverse("assessments:landing")))
     assert "Is machine-learning engineering for you?" in page
-    assert "About 5 minutes" in page
-    assert "30 statements on 5 short pages" in page
+    assert "It takes about five minutes" in page
+    assert "30 statements On 5 short pages" in page
     assert "No account, no name, no email" in page
     for title in [
         "Constant learning",
@@ -145,7 +147,8 @@ def test_a_step_shows_its_number_progress_and_every_statement_as_a_scale(respond
     html = response.content.decode()
     assert "<title>Step 1 of 5 · mlfit</title>" in html
     assert "How much does each statement sound like you?" in page
-    assert re.search(r'<progress[^>]*max="5"[^>]*value="1"', html)
+    # The bar counts statements answered in the whole questionnaire: none yet.
+    assert re.search(r'<progress[^>]*max="30"[^>]*value="0"', html)
     for question in questions_of(submission, 1):
         assert str(question.text) in page
         assert html.count(f'name="q{question.position}"') == 5
@@ -215,6 +218,107 @@ def test_a_finished_submission_sends_its_steps_to_the_results(respondent, comple
     response = respondent.get(step_url(completed_submission, 2))
     assert response.status_code == 302
     assert response["Location"] == completed_submission.get_absolute_url()
+
+
+def progress(response) -> tuple[int, int]:
+    """Return (value, max) of the step page's progress bar."""
+    bar = re.search(r"<progress[^>]*>", response.content.decode())[0]
+    return int(re.search(r'value="(\d+)"', bar)[1]), int(re.search(r'max="(\d+)"', bar)[1])
+
+
+def time_left_shown(response) -> str:
+    """Return the time left that the step page shows next to its progress bar."""
+    found = re.search(r'<p[^>]*id="time-left"[^>]*>(.*?)</p>', response.content.decode(), re.S)
+    return found[1].strip()
+
+
+def test_a_fresh_questionnaire_shows_no_progress_and_the_whole_time_left(respondent, submission):
+    response = respondent.get(step_url(submission, 1))
+    assert progress(response) == (0, 30)
+    # 30 statements at about 10 seconds each.
+    assert time_left_shown(response) == "About 5 minutes left"
+    assert "Step 1 of 5" in text(response)
+
+
+def test_progress_counts_the_statements_answered_across_steps(respondent, submission):
+    answer_step(respondent, submission, 1)
+    answer_step(respondent, submission, 2)
+    response = respondent.get(step_url(submission, 3))
+    assert progress(response) == (12, 30)
+    assert time_left_shown(response) == "About 3 minutes left"  # 18 x 10 s
+    assert "Step 3 of 5" in text(response)
+
+
+def test_progress_counts_the_answers_kept_from_an_incomplete_step(respondent, submission):
+    answer_step(respondent, submission, 1)
+    first, second, *_ = questions_of(submission, 2)
+    data = {f"q{first.position}": "2", f"q{second.position}": "4", "action": "next"}
+    response = respondent.post(step_url(submission, 2), data)
+    assert response.status_code == 200
+    assert progress(response) == (8, 30)
+    assert time_left_shown(response) == "About 4 minutes left"  # 22 x 10 s = 220 s
+
+
+def test_the_last_statements_say_less_than_a_minute_and_a_complete_page_says_nothing(
+    respondent, submission
+):
+    for number in range(1, 6):
+        answer_step(respondent, submission, number)
+    response = respondent.get(step_url(submission, 5))
+    assert progress(response) == (30, 30)
+    assert time_left_shown(response) == ""
+    # Every count of statements the page's script may still meet, with its words.
+    texts = json.loads(
+        unescape(re.search(r'id="time-left" data-texts="([^"]*)"', response.content.decode())[1])
+    )
+    assert texts == {
+        "0": "",
+        "1": "Less than a minute left",
+        "2": "Less than a minute left",
+        "3": "Less than a minute left",
+        "4": "Less than a minute left",
+        "5": "Less than a minute left",
+        "6": "About 1 minute left",
+    }
+
+
+@pytest.mark.parametrize(
+    ("statements", "said"),
+    [
+        (0, ""),
+        (1, "Less than a minute left"),
+        (5, "Less than a minute left"),
+        (6, "About 1 minute left"),
+        (7, "About 2 minutes left"),
+        (12, "About 2 minutes left"),
+        (13, "About 3 minutes left"),
+        (30, "About 5 minutes left"),
+    ],
+)
+def test_the_time_left_is_ten_seconds_a_statement_rounded_up_to_whole_minutes(statements, said):
+    assert views.time_left(statements) == said
+
+
+def back_button(response) -> str:
+    return re.search(r'<button[^>]*value="back"[^>]*>(.*?)</button>', response.content.decode())[1]
+
+
+def test_back_on_the_first_step_says_it_goes_to_the_start_page(respondent, submission):
+    assert back_button(respondent.get(step_url(submission, 1))) == "Back to the start page"
+    answer_step(respondent, submission, 1)
+    assert back_button(respondent.get(step_url(submission, 2))) == "Back"
+
+
+def test_only_the_missing_statements_are_marked_as_errors(respondent, submission):
+    first, second, *missing = questions_of(submission, 1)
+    data = {f"q{first.position}": "1", f"q{second.position}": "5", "action": "next"}
+    html = respondent.post(step_url(submission, 1), data).content.decode()
+    marked = re.findall(r'<fieldset id="fs-id_q(\d+)" class="statement has-error"', html)
+    assert marked == [str(question.position) for question in missing]
+    summary = html[html.index('id="error-summary"') : html.index("</ul>")]
+    for question in missing:
+        assert f'href="#fs-id_q{question.position}"' in summary
+    assert f'href="#fs-id_q{first.position}"' not in summary
 
 
 # -- A step: posting it ------------------------------------------------------------------

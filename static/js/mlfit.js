@@ -1,5 +1,127 @@
 // Progressive enhancement only: every page works without this file.
+
+// On a step page: the next statement comes to you, keys 1 to 5 answer, Enter
+// goes on once the page is complete, and the progress bar and the time left
+// move on as answers are chosen. Nothing is announced on top of what the
+// radio buttons already say.
+function enhanceStep(form) {
+  var statements = Array.prototype.slice.call(form.querySelectorAll("fieldset.statement"));
+  var nextButton = form.querySelector(".step-actions button[value='next']");
+  var actions = form.querySelector(".step-actions");
+  var progress = document.getElementById("step-progress");
+  var timeLeft = document.getElementById("time-left");
+  var texts = JSON.parse((timeLeft && timeLeft.getAttribute("data-texts")) || "{}");
+  var elsewhere = progress ? parseInt(progress.getAttribute("data-answered-elsewhere"), 10) || 0 : 0;
+  var motion = window.matchMedia("(prefers-reduced-motion: reduce)").matches ? "auto" : "smooth";
+  var byKey = false;
+
+  function radios(statement) {
+    return statement.querySelectorAll("input[type='radio']");
+  }
+  function isAnswered(statement) {
+    return statement.querySelector("input[type='radio']:checked") !== null;
+  }
+  // Where the keyboard enters a statement: its answer, or its first option.
+  function entry(statement) {
+    return statement.querySelector("input[type='radio']:checked") || radios(statement)[0];
+  }
+  // The first statement after this one still open, else the first before it.
+  function nextOpen(statement) {
+    var at = statements.indexOf(statement);
+    var order = statements.slice(at + 1).concat(statements.slice(0, at));
+    return order.filter(function (other) { return !isAnswered(other); })[0] || null;
+  }
+  function bringIntoView(element) {
+    element.scrollIntoView({ block: "center", behavior: motion });
+  }
+  function showProgress() {
+    var answered = elsewhere + statements.filter(isAnswered).length;
+    if (progress) {
+      progress.value = answered;
+    }
+    var text = texts[String(progress ? progress.max - answered : "")];
+    if (timeLeft && text !== undefined) {
+      timeLeft.textContent = text;
+    }
+  }
+  var answeredBefore = statements.map(isAnswered);
+
+  form.addEventListener("change", function (event) {
+    var statement = event.target.closest("fieldset.statement");
+    if (!statement) {
+      return;
+    }
+    var fromKey = byKey;
+    byKey = false;
+    var index = statements.indexOf(statement);
+    var first = !answeredBefore[index];
+    answeredBefore[index] = true;
+    showProgress();
+    var next = nextOpen(statement);
+    if (fromKey) {
+      // An answer by key 1 to 5 moves the keyboard on to what is still open.
+      var target = next ? entry(next) : entry(statement);
+      target.focus({ preventScroll: true });
+      bringIntoView(next || actions);
+    } else if (first) {
+      // A click, a tap or the space bar: the next statement comes into view, focus stays.
+      bringIntoView(next || actions);
+    }
+  });
+
+  form.addEventListener("keydown", function (event) {
+    var input = event.target;
+    if (input.type !== "radio" || event.altKey || event.ctrlKey || event.metaKey) {
+      return;
+    }
+    var statement = input.closest("fieldset.statement");
+    if (!statement) {
+      return;
+    }
+    if (/^[1-5]$/.test(event.key)) {
+      event.preventDefault();
+      var chosen = radios(statement)[Number(event.key) - 1];
+      if (!chosen) {
+        return;
+      }
+      if (chosen.checked) {
+        // The same answer again: nothing changes, the keyboard still moves on.
+        var next = nextOpen(statement);
+        (next ? entry(next) : chosen).focus({ preventScroll: true });
+        if (next) {
+          bringIntoView(next);
+        }
+        return;
+      }
+      byKey = true;
+      chosen.click(); // checks it and fires the change event handled above
+    } else if (event.key === "Enter") {
+      // Enter goes on only from a complete page; otherwise to what is still open.
+      event.preventDefault();
+      var open = statements.filter(function (other) { return !isAnswered(other); })[0];
+      if (open) {
+        entry(open).focus({ preventScroll: true });
+        bringIntoView(open);
+      } else if (nextButton) {
+        if (form.requestSubmit) {
+          form.requestSubmit(nextButton);
+        } else {
+          nextButton.click();
+        }
+      }
+    }
+  });
+}
+
 document.addEventListener("DOMContentLoaded", function () {
+  // Lets the style sheet show what only works with this script, such as the keys' hint.
+  document.documentElement.classList.add("js");
+
+  var stepForm = document.getElementById("step-form");
+  if (stepForm) {
+    enhanceStep(stepForm);
+  }
+
   // After a step comes back with errors, take keyboard and screen-reader
   // users straight to the summary of what is missing.
   var summary = document.getElementById("error-summary");
