@@ -10,7 +10,7 @@ TOOLS := $(VENV)/.installed-test
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-postgres loadtest benchmark lint format clean
+.PHONY: run test test-postgres loadtest topology benchmark lint format clean
 
 $(RUNTIME): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,13 @@ test-postgres: $(TOOLS)
 # to restart PostgreSQL in the middle of the run.
 loadtest: $(TOOLS)
 	scripts/with-postgres $(BIN)/python scripts/loadtest.py
+
+# The production topology on loopback (deploy/: nginx in front of two gunicorn
+# instances, Redis as the shared cache, PostgreSQL): 200 Locust respondents
+# while a Start flood, slow clients, a Redis restart and a killed gunicorn hit
+# it, then 10,000 generated bad requests. Needs nginx and redis-server (Debian's).
+topology: $(TOOLS)
+	scripts/with-postgres $(BIN)/python scripts/topology.py
 
 # Requests/s, p50 and server CPU per request of each page, against a trivial view
 # and against django-survey-and-report (installed into .benchmark/peer-venv), in

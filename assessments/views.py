@@ -188,11 +188,11 @@ def start(request: HttpRequest) -> HttpResponse:
             _("There is nothing to answer yet. Please come back later."),
         )
     current = current_submission(request)
+    token = renewed_owner_token(request)
     if current is not None and current.revision_id == revision.pk and not current.answered_count:
         # Start pressed again before answering anything: carry on with that one
         # rather than leave an empty submission behind each time.
-        return redirect(step_url(current, 1))
-    token = owner_token(request) or secrets.token_urlsafe(32)
+        return remember_owner(redirect(step_url(current, 1)), token, str(current.pk))
     submission = Submission.objects.create(
         revision=revision,
         owner_key=owner_key_for(token),
@@ -200,6 +200,21 @@ def start(request: HttpRequest) -> HttpResponse:
         answers="0" * revision.frozen.statement_count,
     )
     return remember_owner(redirect(step_url(submission, 1)), token, str(submission.pk))
+
+
+def renewed_owner_token(request: HttpRequest) -> str:
+    """Return a new owner secret for this browser, moving its submissions over to it.
+
+    Done at every Start, as Django cycles a session key at login: a secret
+    planted in the browser by someone else (session fixation) owns nothing
+    once the person starts, so it can never be used to change their answers.
+    The browser keeps its earlier results.
+    """
+    token = secrets.token_urlsafe(32)
+    old = owner_token(request)
+    if old:
+        Submission.objects.owned_by(old).update(owner_key=owner_key_for(token))
+    return token
 
 
 @require_safe

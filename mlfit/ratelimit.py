@@ -3,8 +3,12 @@
 Each client address has a counter per scope in fixed windows of
 MLFIT_RATE_WINDOW_SECONDS; past the scope's limit it gets a 429 page until
 the window ends. With the default local-memory cache each app process counts
-on its own; a cache shared by every instance (Redis, say) makes the limit
-hold across them.
+on its own; a cache shared by every instance (Redis, MLFIT_CACHE_URL) makes
+the limit hold across them. The counter is made by add() and counted by
+incr(), each one atomic in Redis, so concurrent requests on different
+instances never lose a count. If Redis cannot be reached the request is let
+through (fail open, logged by mlfit.cache): a flood is briefly uncounted, but
+people are not shut out by a cache restart.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+from mlfit.cache import CacheUnavailable
 
 
 def client_address(request: HttpRequest) -> str:
@@ -41,6 +47,8 @@ def over_limit(request: HttpRequest, scope: str, limit: int) -> int:
     except ValueError:  # the window ended between add and incr
         cache.set(key, 1, timeout=window)
         count = 1
+    except CacheUnavailable:  # Redis is down or restarting: let it through
+        return 0
     if count <= limit:
         return 0
     return max(1, int(window - now % window))

@@ -236,6 +236,24 @@ MLFIT_START_LIMIT = int(os.environ.get("MLFIT_START_LIMIT", 30))
 MLFIT_POST_LIMIT = int(os.environ.get("MLFIT_POST_LIMIT", 600))
 MLFIT_CLIENT_IP_HEADER = os.environ.get("MLFIT_CLIENT_IP_HEADER", "")
 
+# The cache: each process's own memory, unless MLFIT_CACHE_URL names a Redis
+# server shared by every app instance (e.g. redis://127.0.0.1:6379/0), which
+# the rate limits above need to hold across instances. An unreachable Redis
+# counts as a miss and lets rate-limited requests through (see mlfit.cache);
+# the short timeouts keep a lost Redis from holding up every request.
+MLFIT_CACHE_URL = os.environ.get("MLFIT_CACHE_URL", "")
+if MLFIT_CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "mlfit.cache.RedisCache",
+            "LOCATION": MLFIT_CACHE_URL,
+            "KEY_PREFIX": "mlfit",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 # Session keys are checked for their form before any database sees them: a
 # cookie holding a NUL gave PostgreSQL an error on every page.
 SESSION_ENGINE = "mlfit.sessions"

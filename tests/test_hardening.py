@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from assessments.models import Submission
+from mlfit.cache import RedisCache
 
 from .conftest import answer_step, confirm, start, step_data, step_url
 from .test_views import text
@@ -156,3 +157,32 @@ def test_answering_steps_stays_well_under_the_post_limit(settings, respondent, s
     assert confirm(respondent, submission)["Location"] == submission.get_absolute_url()
     submission.refresh_from_db()
     assert submission.is_complete
+
+
+@pytest.fixture
+def redis_down(settings, monkeypatch):
+    """A Redis cache that cannot be reached: nothing listens on port 1."""
+    monkeypatch.setattr(RedisCache, "_last_warning", float("-inf"))
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "mlfit.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+
+
+def test_with_redis_down_starts_are_let_through_and_logged(
+    redis_down, settings, questionnaire, caplog
+):
+    settings.MLFIT_START_LIMIT = 1
+    flood = [Client() for _ in range(3)]
+    statuses = [browser.post(reverse("assessments:start")).status_code for browser in flood]
+    assert statuses == [302, 302, 302]
+    assert "Redis cache unreachable" in caplog.text
+
+
+def test_with_redis_down_results_are_served_uncached(redis_down, respondent, completed_submission):
+    response = respondent.get(completed_submission.get_absolute_url())
+    assert response.status_code == 200
+    assert "Your results" in text(response)

@@ -14,7 +14,10 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.views import defaults
 
-from .conftest import ROOT, start, step_url
+from assessments.models import Submission
+from assessments.views import OWNER_COOKIE
+
+from .conftest import ROOT, complete, start, step_url
 from .test_views import text
 
 PRODUCTION = {
@@ -224,3 +227,35 @@ def test_failures_during_a_lockout_do_not_extend_it(db, settings):
     for _ in range(3):
         assert admin_login(browser, "admin", "wrong").status_code == 429
     assert AccessAttempt.objects.get().attempt_time == locked_at
+
+
+def test_a_planted_owner_cookie_owns_nothing_once_the_person_starts(questionnaire):
+    attacker = Client()
+    attacker.post(reverse("assessments:start"))
+    planted = attacker.cookies[OWNER_COOKIE].value
+    victim = Client()
+    victim.cookies[OWNER_COOKIE] = planted  # e.g. set through a sibling subdomain
+
+    response = victim.post(reverse("assessments:start"))
+
+    submission = Submission.objects.get(pk=response["Location"].split("/")[2])
+    assert victim.cookies[OWNER_COOKIE].value != planted
+    # The attacker's copy of the old secret can neither read the step nor change answers.
+    assert attacker.get(response["Location"]).status_code == 403
+    data = {f"q{s.position}": "5" for s in submission.frozen.reasons[0].statements}
+    assert attacker.post(response["Location"], {**data, "action": "next"}).status_code == 403
+    submission.refresh_from_db()
+    assert submission.answered_count == 0
+    assert victim.get(response["Location"]).status_code == 200
+
+
+def test_starting_again_keeps_this_browsers_earlier_results_its_own(questionnaire):
+    browser = Client()
+    first = start(browser)
+    complete(browser, first, 4)
+
+    second = start(browser)
+
+    assert second.pk != first.pk
+    assert "Your results" in text(browser.get(first.get_absolute_url()))
+    assert browser.get(reverse("assessments:step", args=[second.pk, 1])).status_code == 200
