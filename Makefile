@@ -3,8 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 # What is installed: the site and what it runs on (`make run`), then the test
-# tools on top (`make test`, lint, loadtest, benchmark). Each stamp is redone
-# when pyproject.toml changes.
+# tools on top (`make test`, lint, loadtest, topology, benchmark). Each stamp is
+# redone when pyproject.toml changes.
 RUNTIME := $(VENV)/.installed-runtime
 TOOLS := $(VENV)/.installed-test
 HOST ?= 127.0.0.1
@@ -34,17 +34,19 @@ test: $(TOOLS)
 test-postgres: $(TOOLS)
 	scripts/with-postgres $(MAKE) test
 
-# 200 simulated respondents, 20 at a time, over HTTP through gunicorn on a
-# throwaway PostgreSQL cluster: no 5xx, every answer stored, latency per page.
+# 200 respondents over HTTP through gunicorn on a throwaway PostgreSQL cluster,
+# sent by 20 Locust users at a time (scripts/locustfile.py, run by the script as
+# a library): no 5xx, every answer stored, latency per page.
 # Add --fault (scripts/with-postgres .venv/bin/python scripts/loadtest.py --fault)
 # to restart PostgreSQL in the middle of the run.
 loadtest: $(TOOLS)
 	scripts/with-postgres $(BIN)/python scripts/loadtest.py
 
 # The production topology on loopback (deploy/: nginx in front of two gunicorn
-# instances, Redis as the shared cache, PostgreSQL): 200 Locust respondents
-# while a Start flood, slow clients, a Redis restart and a killed gunicorn hit
-# it, then 10,000 generated bad requests. Needs nginx and redis-server (Debian's).
+# instances, Redis as the shared cache, PostgreSQL): 200 Locust respondents (the
+# load test's user class, once each) while a Start flood, slow clients, a Redis
+# restart and a killed gunicorn hit it, then 10,000 generated bad requests.
+# Needs nginx and redis-server (Debian's).
 topology: $(TOOLS)
 	scripts/with-postgres $(BIN)/python scripts/topology.py
 

@@ -61,8 +61,10 @@ from http.cookiejar import CookieJar
 from pathlib import Path
 
 # Shared with the load test: the production-mode environment, the free port, the
-# gunicorn process handling, the form parser and the "cannot run" error.
-from loadtest import Server, SetupError, forms_in, free_port, server_environment
+# gunicorn process handling, the "cannot run" error, the paths and the form parser.
+from journeys import RESULTS_PATH, RESUME_PATH, STEP_PATH, RespondentFailed, forms_in, hidden_fields
+from journeys import form_posting_to as form_in
+from servers import Server, SetupError, free_port, server_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK_DIR = ROOT / ".benchmark"
@@ -74,9 +76,6 @@ ADMIN_LIST_PATH = "/admin/assessments/submission/"
 ADMIN_CHANGE_PATH = "/admin/assessments/submission/{id}/change/"
 EXPORT_PATH = "/admin/assessments/submission/export/"
 SUPERUSER = "bench"
-STEP_PATH = re.compile(r"^/s/(?P<id>[0-9a-f-]{36})/step/(?P<number>\d+)/$")
-RESULTS_PATH = re.compile(r"^/results/(?P<id>[0-9a-f-]{36})/$")
-RESUME_PATH = re.compile(r"^/s/(?P<id>[0-9a-f-]{36})/$")
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 STORAGE_SAMPLE = 10_000
 CLOCK_TICK_MS = 1000 / os.sysconf("SC_CLK_TCK")
@@ -171,19 +170,12 @@ class Browser:
 
 
 def form_posting_to(page: Reply, action: str) -> dict:
-    """Return the page's form whose action is `action` (see loadtest.forms_in)."""
-    form = next((f for f in forms_in(page.body) if f["action"] == action), None)
-    if form is None:
-        raise BenchmarkFailed(f"no form posting to {action} in the page")
-    return form
+    """Return the page's form whose action is `action`; raise RespondentFailed if none.
 
-
-def answer_hidden(form: dict) -> list[tuple[str, str]]:
-    """Return a form's hidden fields, which must hold the CSRF token."""
-    fields = [(name, value) for name, kind, value in form["fields"] if kind == "hidden"]
-    if not any(name == "csrfmiddlewaretoken" for name, _ in fields):
-        raise BenchmarkFailed(f"no CSRF token in the form posting to {form['action']}")
-    return fields
+    RespondentFailed (from scripts/journeys.py, as is hidden_fields) fails the
+    benchmark as BenchmarkFailed does.
+    """
+    return form_in(page.body, action, "the page")
 
 
 def answer_form(form: dict) -> list[tuple[str, str]]:
@@ -191,7 +183,7 @@ def answer_form(form: dict) -> list[tuple[str, str]]:
 
     The radio groups and their values are read from the page, not assumed.
     """
-    fields = answer_hidden(form)
+    fields = hidden_fields(form)
     groups: dict[str, list[str]] = {}
     for name, kind, value in form["fields"]:
         if kind == "radio":
@@ -217,7 +209,7 @@ class Gunicorn(Server):
     """gunicorn with 2 sync workers on a free loopback port.
 
     Starts any WSGI app with any Python; workers(), log_tail() and stop() are
-    the load test's.
+    scripts/servers.py's, as the load test's gunicorn.
     """
 
     def __init__(
@@ -247,7 +239,7 @@ def logs_on_failure(*servers: Gunicorn) -> Iterator[None]:
     """Add the end of each server's log to a BenchmarkFailed raised in the block."""
     try:
         yield
-    except BenchmarkFailed as error:
+    except (BenchmarkFailed, RespondentFailed) as error:
         tails = "".join(f"\n--- {s.log_path.name} ends with:\n{s.log_tail(15)}" for s in servers)
         raise BenchmarkFailed(f"{error}{tails}") from error
 
@@ -305,7 +297,7 @@ def start_submission(port: int) -> tuple[Browser, str]:
     browser = Browser(port)
     landing = browser.send("GET", "/")
     started = browser.send(
-        "POST", "/start/", answer_hidden(form_posting_to(landing, "/start/")), 302
+        "POST", "/start/", hidden_fields(form_posting_to(landing, "/start/")), 302
     )
     if not STEP_PATH.match(started.location):
         raise BenchmarkFailed(f"POST /start/ redirected to {started.location}, not to step 1")
@@ -328,7 +320,7 @@ def complete_submission(port: int) -> tuple[Browser, str]:
             check = browser.send("GET", posted.location, expect=302).location
             page = browser.send("GET", check)
             confirmed = browser.send(
-                "POST", check, answer_hidden(form_posting_to(page, check)), 302
+                "POST", check, hidden_fields(form_posting_to(page, check)), 302
             )
             if not RESULTS_PATH.match(confirmed.location):
                 raise BenchmarkFailed(f"Confirm redirected to {confirmed.location}")
@@ -756,7 +748,7 @@ def admin_login(port: int, password: str) -> Browser:
     )
     if form is None:
         raise BenchmarkFailed("no login form on /admin/login/")
-    fields = [*answer_hidden(form), ("username", SUPERUSER), ("password", password)]
+    fields = [*hidden_fields(form), ("username", SUPERUSER), ("password", password)]
     if not any(name == "next" for name, _ in fields):
         fields.append(("next", "/admin/"))
     logged_in = browser.send("POST", "/admin/login/?next=/admin/", fields, 302)
@@ -1285,7 +1277,7 @@ def main(argv: list[str] | None = None) -> int:
     except SetupError as error:
         print(f"benchmark: cannot run: {error}", file=sys.stderr)
         return 2
-    except BenchmarkFailed as error:
+    except (BenchmarkFailed, RespondentFailed) as error:
         print(f"benchmark FAILED: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

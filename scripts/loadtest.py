@@ -1,4 +1,4 @@
-"""Load and fault test: simulated respondents over real HTTP, gunicorn on PostgreSQL.
+"""Load and fault test: Locust respondents over real HTTP, gunicorn on PostgreSQL.
 
     scripts/with-postgres .venv/bin/python scripts/loadtest.py [--respondents 200]
         [--concurrency 20] [--fault] [--quiet]
@@ -6,11 +6,14 @@
 Starts the site under gunicorn on a free loopback port in production mode,
 against the PostgreSQL database that DATABASE_URL names, and sends N
 respondents through the whole questionnaire (landing, start, every step,
-results) with their own cookies and CSRF tokens. Then it checks that there
-was no 5xx and that the database holds exactly N completed submissions with
-every answer each respondent posted, and prints throughput and latency per
-page. The baseline is a static file served by WhiteNoise, measured in the same
-run, so the ratios mean something on a shared, noisy machine.
+results) with their own cookies and CSRF tokens: the Locust users of
+scripts/locustfile.py, run here as a library, each answering the
+questionnaire again and again as a new person until N have. Then it checks
+that there was no 5xx and that the database holds exactly N completed
+submissions with every answer each respondent posted, and prints throughput
+and latency per page. The baseline is a static file served by WhiteNoise,
+measured in the same run, so the ratios mean something on a shared, noisy
+machine.
 
 With --fault it restarts PostgreSQL in the middle of the run (it needs the
 MLFIT_PG_* variables that scripts/with-postgres exports) and checks that
@@ -21,465 +24,59 @@ Exit status: 0 when every check passed, 1 when one failed, 2 when the script
 cannot run (no PostgreSQL, gunicorn missing, the server would not start).
 """
 
-from __future__ import annotations
+# Locust runs on gevent, which must patch the standard library before anything uses it.
+from gevent import monkey
+
+monkey.patch_all()
 
 import argparse
 import csv
-import html
-import http.client
-import math
 import os
-import random
-import re
-import secrets
 import signal
-import socket
-import subprocess
 import sys
 import tempfile
-import threading
 import time
-import urllib.parse
-import urllib.request
-from collections import Counter, defaultdict
-from concurrent.futures import ThreadPoolExecutor
+from collections import Counter
 from dataclasses import dataclass, field
-from http.cookiejar import CookieJar
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-STATIC_PATH = "/static/css/mlfit.css"
-PAGE_KINDS = ["landing", "start", "step GET", "step POST", "check GET", "confirm", "results"]
-BASELINE = "static"
+import gevent
 
-STEP_PATH = re.compile(r"^/s/(?P<id>[0-9a-f-]{36})/step/(?P<number>\d+)/$")
-RESULTS_PATH = re.compile(r"^/results/(?P<id>[0-9a-f-]{36})/$")
-RESUME_PATH = re.compile(r"^/s/(?P<id>[0-9a-f-]{36})/$")
-CHECK_PATH = re.compile(r"^/s/(?P<id>[0-9a-f-]{36})/check/$")
-TAG = re.compile(r"<(form|input)\b([^>]*)>", re.IGNORECASE)
-ATTRIBUTE = re.compile(r"""([\w:-]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?""")
-QUESTION_FIELD = re.compile(r"^q(\d+)$")
-
-
-class SetupError(Exception):
-    """The run cannot start: say why and exit with status 2."""
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from journeys import BASELINE, Sample, check_database, latency_table, step_problems, stored_answers
+from locustfile import RunState, respondents
+from servers import (
+    Server,
+    SetupError,
+    log_summary,
+    prepare_site,
+    restart_postgres,
+    server_environment,
+)
 
 
-class RespondentFailed(Exception):
-    """A respondent could not go on: an unexpected answer from the site."""
+class LoadRun:
+    """One run: its options, the respondents' state, and where its phases begin."""
 
-
-# -- What happened: one sample per HTTP request ---------------------------------------
-
-
-@dataclass
-class Sample:
-    kind: str
-    method: str
-    path: str
-    start: float
-    end: float
-    status: int | None  # None when the request raised instead of answering
-    error: str = ""
-    failed: bool = False  # no answer, a 5xx, or in a fault run a 400 (see Browser._send)
-    is_error_page: bool = True  # if failed: was the body one of the project's error pages?
-
-    @property
-    def seconds(self) -> float:
-        return self.end - self.start
-
-
-@dataclass
-class Journey:
-    """One respondent: what they posted and how far they got."""
-
-    index: int
-    submission: str | None = None
-    # (step number, {question id: value}) for every step POST sent, retries included,
-    # appended before the request goes out.
-    posted: list[tuple[int, dict[int, int]]] = field(default_factory=list)
-    completed: bool = False
-    first_request: float | None = None
-    errors: int = 0  # failed requests (see Sample.failed)
-    finished_after_lost_answer: bool = False
-    failure: str = ""
-
-
-class Recorder:
-    def __init__(self) -> None:
-        self.samples: list[Sample] = []
-        self.lock = threading.Lock()
-        self.done = 0
-
-    def add(self, sample: Sample) -> None:
-        with self.lock:
-            self.samples.append(sample)
-
-    def finished_one(self) -> None:
-        with self.lock:
-            self.done += 1
-
-
-# -- A respondent's browser: cookies, CSRF, no redirects followed by itself ----------
-
-
-class Response:
-    def __init__(self, status: int, headers: http.client.HTTPMessage, body: str, retried: bool):
-        self.failed = False
-        self.status = status
-        self.headers = headers
-        self.body = body
-        self.retried = retried  # an earlier attempt of this request failed
-
-    def info(self) -> http.client.HTTPMessage:  # what CookieJar.extract_cookies reads
-        return self.headers
-
-    @property
-    def location(self) -> str:
-        return urllib.parse.urlsplit(self.headers.get("Location", "")).path
-
-
-class Browser:
-    """HTTP/1.1 with a cookie jar; in a fault run a failed request is retried after a pause."""
-
-    def __init__(self, run: Run, journey: Journey) -> None:
-        self.run = run
-        self.journey = journey
-        self.origin = f"http://127.0.0.1:{run.port}"
-        self.connection = http.client.HTTPConnection("127.0.0.1", run.port, timeout=30)
-        self.cookies = CookieJar()
-
-    def close(self) -> None:
-        self.connection.close()
-
-    def fetch(self, kind: str, method: str, path: str, form: list | None = None) -> Response:
-        retried = False
-        give_up = time.perf_counter() + self.run.args.retry_for
-        while True:
-            response = self._send(kind, method, path, form, retried)
-            if response is not None and not response.failed:
-                return response
-            self.journey.errors += 1
-            if not self.run.args.fault or time.perf_counter() > give_up:
-                status = response.status if response else "no answer"
-                raise RespondentFailed(f"{kind} {method} {path}: {status}")
-            # As a person would: wait a moment, then reload (resend the same form).
-            time.sleep(self.run.args.retry_pause * random.uniform(0.8, 1.2))
-            retried = True
-
-    def _send(
-        self, kind: str, method: str, path: str, form: list | None, retried: bool
-    ) -> Response | None:
-        if self.run.stop.is_set():
-            raise RespondentFailed("the run was stopped")
-        request = urllib.request.Request(self.origin + path, method=method)
-        self.cookies.add_cookie_header(request)
-        headers = {"User-Agent": "mlfit-loadtest", "Accept": "text/html"}
-        if request.has_header("Cookie"):
-            headers["Cookie"] = request.get_header("Cookie")
-        body = None
-        if form is not None:
-            body = urllib.parse.urlencode(form)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-            headers["Origin"] = self.origin
-        start = time.perf_counter()
-        if self.journey.first_request is None:
-            self.journey.first_request = start
-        try:
-            self.connection.request(method, path, body=body, headers=headers)
-            raw = self.connection.getresponse()
-            text = raw.read().decode("utf-8", "replace")
-        except (OSError, http.client.HTTPException) as error:
-            self.connection.close()
-            self.run.recorder.add(
-                Sample(
-                    kind, method, path, start, time.perf_counter(), None, repr(error), True, False
-                )
-            )
-            return None
-        sample = Sample(kind, method, path, start, time.perf_counter(), raw.status)
-        # A database error while Django saves the session after the view is turned
-        # into a 400 (SessionInterrupted): in a fault run it is one of the outage's.
-        if raw.status >= 500 or (raw.status == 400 and self.run.args.fault):
-            sample.failed = True
-            # The project's error pages say "Error <status>" above their heading.
-            sample.is_error_page = f"Error {raw.status}<" in text and "Traceback" not in text
-            sample.error = f"{raw.status} {page_title(text)}"
-        self.run.recorder.add(sample)
-        response = Response(raw.status, raw.headers, text, retried)
-        response.failed = sample.failed
-        self.cookies.extract_cookies(response, request)
-        return response
-
-
-def page_title(text: str) -> str:
-    match = re.search(r"<title>(.*?)</title>", text, re.DOTALL)
-    return html.unescape(match.group(1)).strip() if match else "(no title)"
-
-
-def forms_in(text: str) -> list[dict]:
-    """Return the page's forms as {"action": path, "fields": [(name, type, value)]}."""
-    forms: list[dict] = []
-    for tag, attributes in TAG.findall(text):
-        attrs = {
-            name.lower(): html.unescape(a or b or c)
-            for name, a, b, c in ATTRIBUTE.findall(attributes)
-        }
-        if tag.lower() == "form":
-            forms.append({"action": attrs.get("action", ""), "fields": []})
-        elif forms and "name" in attrs:
-            forms[-1]["fields"].append(
-                (attrs["name"], attrs.get("type", "text").lower(), attrs.get("value", ""))
-            )
-    return forms
-
-
-def hidden_fields(form: dict) -> list[tuple[str, str]]:
-    """Return what a browser sends of the form besides the choices: its hidden fields."""
-    hidden = [(name, value) for name, kind, value in form["fields"] if kind == "hidden"]
-    if not any(name == "csrfmiddlewaretoken" for name, _ in hidden):
-        raise RespondentFailed(f"no CSRF token in the form posting to {form['action']}")
-    return hidden
-
-
-def expect(response: Response, status: int, what: str) -> None:
-    if response.status != status:
-        raise RespondentFailed(f"{what}: got {response.status}, expected {status}")
-
-
-# -- One respondent's way through the questionnaire -------------------------------------
-
-
-def respond(run: Run, journey: Journey, delay: float = 0.0) -> None:
-    rng = random.Random(f"{run.args.seed}-{journey.index}")
-    time.sleep(delay)
-    browser = Browser(run, journey)
-    try:
-        walk(run, journey, browser, rng)
-    except RespondentFailed as error:
-        journey.failure = str(error)
-    except Exception as error:  # a bug here must not hide the others' results
-        journey.failure = f"unexpected {error!r}"
-    finally:
-        browser.close()
-        run.recorder.finished_one()
-
-
-def walk(run: Run, journey: Journey, browser: Browser, rng: random.Random) -> None:
-    landing = browser.fetch("landing", "GET", "/")
-    expect(landing, 200, "landing")
-    expect(browser.fetch(BASELINE, "GET", STATIC_PATH), 200, "static file")
-    start_form = next((f for f in forms_in(landing.body) if f["action"] == "/start/"), None)
-    if start_form is None:
-        raise RespondentFailed("landing: no form posting to /start/")
-    started = browser.fetch("start", "POST", "/start/", hidden_fields(start_form))
-    started = started if started.status == 302 else None
-    if started is None or not STEP_PATH.match(started.location):
-        raise RespondentFailed("start: no redirect to step 1")
-    journey.submission = STEP_PATH.match(started.location)["id"]
-    path = started.location
-
-    while True:
-        number = int(STEP_PATH.match(path)["number"])
-        page = browser.fetch("step GET", "GET", path)
-        expect(page, 200, f"step {number} GET")
-        form = next((f for f in forms_in(page.body) if f["action"] == path), None)
-        if form is None:
-            raise RespondentFailed(f"step {number}: no form posting to {path}")
-        questions = sorted(
-            {int(m[1]) for name, kind, _ in form["fields"] if (m := QUESTION_FIELD.match(name))}
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.state = RunState(
+            journeys_each=None,  # a user answers again and again, as a new person each time
+            think=(0.0, 0.0),  # no pause between pages: the run measures the site
+            retry_for=args.retry_for if args.fault else 0.0,
+            retry_pause=args.retry_pause,
+            bad_request_fails=args.fault,
+            own_addresses=False,  # the limits per client are lifted (server_environment)
+            seed=args.seed,
         )
-        if not questions:
-            raise RespondentFailed(f"step {number}: no statements on the page")
-        values = {question: rng.randint(1, 5) for question in questions}
-        journey.posted.append((number, values))
-        body = hidden_fields(form)
-        body += [(f"q{question}", str(value)) for question, value in values.items()]
-        body.append(("action", "next"))
-        posted = browser.fetch("step POST", "POST", path, body)
-        if posted.status == 409 and posted.retried:
-            # The lost attempt had already finished the questionnaire; the results
-            # link still works for this browser.
-            journey.finished_after_lost_answer = True
-            path = f"/results/{journey.submission}/"
-            break
-        expect(posted, 302, f"step {number} POST")
-        path = posted.location
-        if RESUME_PATH.match(path):
-            path = confirm(browser, path)
-            break
-        if RESULTS_PATH.match(path):
-            break
-        next_step = STEP_PATH.match(path)
-        if not next_step or int(next_step["number"]) != number + 1:
-            raise RespondentFailed(f"step {number} POST redirected to {path}")
+        self.started_at = None  # the database's notion of "created by this run"
+        # The first respondents go alone, one after the other: page costs without queueing.
+        self.alone = min(args.alone, args.respondents // 4)
+        self.load_from = 0  # samples before this index were taken alone
 
-    results = browser.fetch("results", "GET", path)
-    expect(results, 200, "results")
-    if "Your results" not in results.body:
-        raise RespondentFailed("results: the page does not show the respondent's results")
-    journey.completed = True
-
-
-def confirm(browser: Browser, resume_path: str) -> str:
-    """Follow the last step to the check-answers page and confirm; return the results path."""
-    resumed = browser.fetch("check GET", "GET", resume_path)
-    expect(resumed, 302, "resume after the last step")
-    path = resumed.location
-    if RESULTS_PATH.match(path):  # a retried step POST raced a confirm: already finished
-        return path
-    if not CHECK_PATH.match(path):
-        raise RespondentFailed(f"after the last step: sent to {path}, not the check page")
-    page = browser.fetch("check GET", "GET", path)
-    expect(page, 200, "check answers")
-    form = next((f for f in forms_in(page.body) if f["action"] == path), None)
-    if form is None:
-        raise RespondentFailed("check answers: no Confirm form")
-    confirmed = browser.fetch("confirm", "POST", path, hidden_fields(form))
-    expect(confirmed, 302, "confirm")
-    if not RESULTS_PATH.match(confirmed.location):
-        raise RespondentFailed(f"confirm: sent to {confirmed.location}, not the results")
-    return confirmed.location
-
-
-# -- The server under test --------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def server_environment() -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        DJANGO_SETTINGS_MODULE="mlfit.settings",
-        DJANGO_DEBUG="false",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DJANGO_ALLOWED_HOSTS="127.0.0.1",
-        DJANGO_SECURE_COOKIES="false",
-        DJANGO_SECURE_SSL_REDIRECT="false",  # plain HTTP on loopback, no TLS proxy
-        DJANGO_LOG_LEVEL="WARNING",
-        # All simulated respondents come from one address: the run measures
-        # the site, not the per-client limit on POSTs.
-        MLFIT_START_LIMIT="1000000",
-        MLFIT_POST_LIMIT="1000000",
-    )
-    return env
-
-
-def manage(env: dict[str, str], *command: str) -> None:
-    done = subprocess.run(
-        [sys.executable, "manage.py", *command],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode != 0:
-        raise SetupError(f"manage.py {' '.join(command)} failed:\n{done.stdout}{done.stderr}")
-
-
-class Server:
-    """gunicorn serving mlfit on 127.0.0.1:port; its output goes to a log file."""
-
-    def __init__(self, args: argparse.Namespace, env: dict[str, str], log: Path) -> None:
-        self.port = free_port()
-        self.log_path = log
-        workers = ["-k", "sync"] if args.threads == 1 else ["-k", "gthread"]
-        command = [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "mlfit.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{self.port}",
-            "--workers",
-            str(args.workers),
-            *workers,
-            "--threads",
-            str(args.threads),
-            "--no-control-socket",
-            "--graceful-timeout",
-            "5",
-            "--log-level",
-            "warning",
-        ]
-        self.start(command, ROOT, env, STATIC_PATH)
-
-    def start(self, command: list[str], cwd: Path, env: dict[str, str], ready_path: str) -> None:
-        """Run gunicorn and wait until it serves `ready_path`; stop it if it never does."""
-        with open(self.log_path, "w") as out:
-            self.process = subprocess.Popen(
-                command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT
-            )
-        try:
-            self.wait_until_ready(ready_path)
-        except BaseException:
-            self.stop()
-            raise
-
-    def is_ready(self) -> bool:
-        """Return whether gunicorn may take requests once it answers (every worker is up)."""
-        return True
-
-    def wait_until_ready(self, path: str, seconds: float = 60) -> None:
-        give_up = time.monotonic() + seconds
-        answer = "no answer"
-        while time.monotonic() < give_up:
-            if self.process.poll() is not None:
-                raise SetupError(f"gunicorn exited at start:\n{self.log_tail()}")
-            try:
-                connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
-                connection.request("GET", path)
-                response = connection.getresponse()
-                connection.close()
-                if response.status == 200 and self.is_ready():
-                    return
-                answer = f"{response.status} {response.getheader('Location', '')}"
-            except OSError as error:
-                answer = repr(error)
-            time.sleep(0.2)
-        raise SetupError(
-            f"gunicorn did not serve {path} within {seconds:.0f} s (last answer: "
-            f"{answer}):\n{self.log_tail()}"
-        )
-
-    def workers(self) -> set[int]:
-        """Return the process ids of gunicorn's workers (children of the master)."""
-        children = set()
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                fields = stat.read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == self.process.pid:
-                children.add(int(stat.parent.name))
-        return children
-
-    def log_tail(self, lines: int = 30) -> str:
-        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-
-
-def log_summary(log: Path) -> Counter:
-    """Return gunicorn's and Django's log lines, counted, with ids and times blanked out."""
-    lines: Counter = Counter()
-    for line in log.read_text(errors="replace").splitlines():
-        line = re.sub(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "<id>", line)
-        line = re.sub(r"^\[[^]]*\] \[\d+\]", "[time] [pid]", line)
-        if line.strip():
-            lines[line.strip()[:240]] += 1
-    return lines
+    def say(self, text: str) -> None:
+        if not self.args.quiet:
+            print(text, flush=True)
 
 
 # -- The fault: restart PostgreSQL in the middle of the run ------------------------------
@@ -495,201 +92,41 @@ class Fault:
     error: str = ""
 
 
-def pg_ctl(*arguments: str) -> None:
-    command = [f"{os.environ['MLFIT_PG_BIN']}/pg_ctl", "-D", os.environ["MLFIT_PG_DATA"]]
-    command += arguments
-    user = os.environ.get("MLFIT_PG_USER", "")
-    if user and os.geteuid() == 0:
-        command = ["runuser", "-u", user, "--", *command]
-    done = subprocess.run(
-        command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"{' '.join(command)} failed: {done.stderr.decode().strip()}")
+def inject_fault(run: LoadRun, fault: Fault, server: Server) -> None:
+    """Wait until part of the run is done, restart PostgreSQL, check the database at once.
 
-
-def restart_postgres(outage: float) -> None:
-    log = os.environ.get("MLFIT_PG_LOG", os.devnull)
-    if outage <= 0:
-        pg_ctl("restart", "-m", "fast", "-w", "-l", log)
-        return
-    pg_ctl("stop", "-m", "fast", "-w")
-    time.sleep(outage)
-    pg_ctl("start", "-w", "-l", log, "-o", os.environ.get("MLFIT_PG_OPTS", ""))
-
-
-def inject_fault(run: Run, fault: Fault, journeys: list[Journey], server: Server) -> None:
-    """Wait until part of the run is done, restart PostgreSQL, check the database at once."""
+    A greenlet: the check reads the database without yielding, so no respondent
+    posts anything between the read and the look at what they posted.
+    """
     from django.db import connections
 
+    state, args = run.state, run.args
     try:
-        wanted = run.alone + max(1, int(run.args.fault_at * (run.args.respondents - run.alone)))
-        while run.recorder.done < wanted and not run.stop.is_set():
-            time.sleep(0.05)
-        if run.stop.is_set():
+        wanted = run.alone + max(1, int(args.fault_at * (args.respondents - run.alone)))
+        while state.finished < wanted and not state.stopped:
+            gevent.sleep(0.05)
+        if state.stopped:
             return
         fault.workers_before = server.workers()
-        run.say(f"fault: restarting PostgreSQL after {run.recorder.done} respondents finished")
+        run.say(f"fault: restarting PostgreSQL after {state.finished} respondents finished")
         fault.issued = time.perf_counter()
-        restart_postgres(run.args.outage)
+        restart_postgres(args.outage)
         fault.back = time.perf_counter()
         run.say(f"fault: PostgreSQL is back after {fault.back - fault.issued:.2f} s")
         # Whatever the killed requests left behind must be whole steps.
         answers = stored_answers(run.started_at)
         fault.snapshot_answers = sum(len(values) for values in answers.values())
-        fault.snapshot_problems = step_problems(journeys, answers, final=False)
+        fault.snapshot_problems = step_problems(state.journeys, answers, final=False)
     except Exception as error:
         fault.error = repr(error)
-        run.stop.set()
+        state.stopped = True
     finally:
         connections.close_all()
 
 
-# -- Checking the database -------------------------------------------------------------
-
-
-def stored_answers(since) -> dict[str, dict[int, int]]:
-    """Return {submission id: {statement position: value}}, read in one statement."""
-    from assessments.models import Submission
-
-    rows = Submission.objects.filter(started_at__gte=since).values_list("pk", "answers")
-    return {
-        str(submission): {
-            position: int(digit) for position, digit in enumerate(digits) if digit != "0"
-        }
-        for submission, digits in rows
-    }
-
-
-def step_problems(
-    journeys: list[Journey], answers: dict[str, dict[int, int]], *, final: bool
-) -> list[str]:
-    """Return what is wrong with the stored answers, step by step, respondent by respondent.
-
-    Every step must be stored whole, exactly as one of its POSTs sent it, or not
-    at all; nothing may be stored that was never posted. With `final`, a
-    completed respondent must also have every step stored as last posted.
-    Read `answers` before the journeys: a step then cannot be stored yet unposted.
-    """
-    problems = []
-    for journey in journeys:
-        if journey.submission is None:
-            continue
-        stored = answers.get(journey.submission, {})
-        posts: dict[int, list[dict[int, int]]] = defaultdict(list)
-        for number, values in list(journey.posted):
-            posts[number].append(values)
-        asked = {question for tries in posts.values() for question in tries[0]}
-        if unposted := set(stored) - asked:
-            problems.append(f"{journey.submission}: answers never posted {sorted(unposted)}")
-        for number, tries in sorted(posts.items()):
-            saved = {q: stored[q] for q in tries[0] if q in stored}
-            if saved and saved not in tries:
-                problems.append(
-                    f"{journey.submission} step {number}: half written or wrong, "
-                    f"stored {saved}, posted {tries}"
-                )
-            elif final and journey.completed and saved != tries[-1]:
-                problems.append(f"{journey.submission} step {number}: missing answers {saved}")
-    return problems
-
-
-def check_database(run: Run, journeys: list[Journey]) -> tuple[list[str], dict]:
-    from assessments.models import Submission
-
-    answers = stored_answers(run.started_at)
-    created = {
-        str(pk): completed
-        for pk, completed in Submission.objects.filter(started_at__gte=run.started_at).values_list(
-            "pk", "completed_at"
-        )
-    }
-    problems = step_problems(journeys, answers, final=True)
-    ours = {journey.submission: journey for journey in journeys if journey.submission}
-    completed = {pk for pk, at in created.items() if at is not None}
-    finished = {journey.submission for journey in journeys if journey.completed}
-    if len(completed) != run.args.respondents or completed != finished:
-        problems.append(
-            f"{len(completed)} completed submissions in the database, "
-            f"{len(finished)} respondents saw their results, {run.args.respondents} expected"
-        )
-    orphans = 0
-    for pk, completed_at in created.items():
-        if pk in ours:
-            continue
-        # A /start/ whose answer was lost in the outage: the submission exists but
-        # no browser holds its session. Allowed in a fault run if it is empty.
-        if run.args.fault and completed_at is None and not answers.get(pk):
-            orphans += 1
-        else:
-            problems.append(f"{pk}: a submission no respondent of this run started")
-    figures = {
-        "completed": len(completed),
-        "answers": sum(len(values) for values in answers.values()),
-        "orphans": orphans,
-    }
-    return problems, figures
-
-
-# -- Figures ---------------------------------------------------------------------------
-
-
-class Run:
-    """What every thread of one run shares."""
-
-    def __init__(self, args: argparse.Namespace, port: int) -> None:
-        self.args = args
-        self.port = port
-        self.recorder = Recorder()
-        self.stop = threading.Event()
-        self.started_at = None  # the database's notion of "created by this run"
-        # The first respondents go alone, one after the other: page costs without queueing.
-        self.alone = min(args.alone, args.respondents // 4)
-        self.load_from = 0  # samples before this index were taken alone
-
-    def say(self, text: str) -> None:
-        if not self.args.quiet:
-            print(text, flush=True)
-
-
-def percentile(values: list[float], percent: float) -> float:
-    """Return the nearest-rank percentile of `values` (not empty)."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(percent / 100 * len(ordered)) - 1)]
-
-
-def latency_table(samples: list[Sample]) -> list[str]:
-    by_kind: dict[str, list[Sample]] = defaultdict(list)
-    for sample in samples:
-        by_kind[sample.kind].append(sample)
-    answered = {
-        kind: [s.seconds * 1000 for s in group if not s.failed] for kind, group in by_kind.items()
-    }
-    baseline = percentile(answered[BASELINE], 50) if answered.get(BASELINE) else float("nan")
-    lines = [
-        f"{'page':<19}{'requests':>9}{'5xx/failed':>12}{'p50 ms':>9}{'p99 ms':>9}"
-        f"{'p50 / baseline':>16}"
-    ]
-    for kind in [BASELINE, *PAGE_KINDS]:
-        times = answered.get(kind, [])
-        failed = sum(1 for s in by_kind.get(kind, []) if s.failed)
-        label = f"{kind} (baseline)" if kind == BASELINE else kind
-        if not times:
-            lines.append(f"{label:<19}{len(by_kind.get(kind, [])):>9}{failed:>12}")
-            continue
-        p50 = percentile(times, 50)
-        lines.append(
-            f"{label:<19}{len(by_kind[kind]):>9}{failed:>12}{p50:>9.1f}"
-            f"{percentile(times, 99):>9.1f}{p50 / baseline:>15.1f}x"
-        )
-    return lines
-
-
-def fault_findings(
-    run: Run, fault: Fault, journeys: list[Journey], samples: list[Sample], server: Server
-) -> tuple[list[str], list[str]]:
+def fault_findings(run: LoadRun, fault: Fault, server: Server) -> tuple[list[str], list[str]]:
     """Return (problems, figures) of the fault: when errors happened and who recovered."""
-    args = run.args
+    args, journeys, samples = run.args, run.state.journeys, run.state.samples
     problems = list(fault.snapshot_problems)
     if fault.error or not fault.back:
         return [*problems, f"the fault could not be injected: {fault.error or 'not reached'}"], []
@@ -746,10 +183,8 @@ def fault_findings(
         "(stale database connections would show here)",
         f"respondents who met the outage and finished after reloading: "
         f"{sum(1 for j in retried if j.completed)} of {len(retried)}"
-        + (
-            f" ({sum(1 for j in journeys if j.finished_after_lost_answer)} had their last "
-            "step saved by the lost request and went to their results link)"
-        ),
+        f" ({sum(1 for j in journeys if j.finished_after_lost_answer)} had their last "
+        "step saved by the lost request and went to their results link)",
         f"respondents who started after the outage and finished with no error: "
         f"{len(later_ok)} of {len(later)}",
         f"database right after the restart: {fault.snapshot_answers} answers, "
@@ -780,7 +215,9 @@ def write_csv(path: Path, samples: list[Sample], fault: Fault | None) -> None:
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--respondents", type=int, default=200, help="how many (default 200)")
-    parser.add_argument("--concurrency", type=int, default=20, help="at once (default 20)")
+    parser.add_argument(
+        "--concurrency", type=int, default=20, help="Locust users at once (default 20)"
+    )
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4)")
     parser.add_argument(
         "--threads", type=int, default=1, help="threads per worker; above 1 uses gthread"
@@ -789,7 +226,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--ramp-up",
         type=float,
         default=3.0,
-        help="seconds over which the first respondents arrive (default 3)",
+        help="seconds over which the Locust users are started (default 3)",
     )
     parser.add_argument(
         "--alone",
@@ -837,13 +274,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def prepare(args: argparse.Namespace) -> dict[str, str]:
     """Check the database and tools, migrate, load the questionnaire; return the server's env."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://", "pgsql://", "postgis://")):
-        raise SetupError(
-            "the load test runs on PostgreSQL only, and DATABASE_URL "
-            f"{'is ' + url.split(':')[0] if url else 'is not set (SQLite)'}. Run it as\n"
-            "  scripts/with-postgres .venv/bin/python scripts/loadtest.py"
-        )
     if args.fault and not (os.environ.get("MLFIT_PG_DATA") and os.environ.get("MLFIT_PG_BIN")):
         raise SetupError(
             "--fault restarts PostgreSQL and needs MLFIT_PG_DATA and MLFIT_PG_BIN; "
@@ -854,59 +284,59 @@ def prepare(args: argparse.Namespace) -> dict[str, str]:
     except ImportError as error:
         raise SetupError("gunicorn is not installed: pip install -e '.[test]'") from error
     env = server_environment()
-    # This process checks the database through the ORM with the very same settings.
-    os.environ.update({k: v for k, v in env.items() if k.startswith("DJANGO_")})
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    manage(env, "migrate", "--noinput")
-    manage(env, "load_questionnaire")
-    # Production mode serves hashed static files from a manifest.
-    manage(env, "collectstatic", "--noinput", "--verbosity", "0")
+    prepare_site(env, ".venv/bin/python scripts/loadtest.py")
     return env
 
 
-def load(run: Run, journeys: list[Journey], fault: Fault | None, server: Server) -> float:
-    """Send every respondent through; return the seconds the concurrent part took."""
-    from django.utils import timezone
+def finish(run: LoadRun, count: int, deadline: float, report_every: int = 0) -> None:
+    """Wait until `count` journeys are over; past `deadline`, stop every respondent."""
+    state = run.state
+    reported = state.finished
+    # Once stopped, no journey starts any more: wait for those under way.
+    while state.finished < (len(state.journeys) if state.stopped else count):
+        gevent.sleep(0.2)
+        if time.perf_counter() > deadline:
+            state.stopped = True
+        if report_every and state.finished >= reported + report_every:
+            reported = state.finished
+            run.say(f"  {reported}/{run.args.respondents} respondents finished")
 
-    args = run.args
+
+def load(run: LoadRun, fault: Fault | None, server: Server):
+    """Send every respondent through; return Locust's Environment and the concurrent part's s."""
+    from django.utils import timezone
+    from locust.env import Environment
+
+    args, state = run.args, run.state
+    env = Environment(user_classes=[respondents(state)], host=f"http://127.0.0.1:{server.port}")
+    runner = env.create_local_runner()
+    deadline = time.perf_counter() + args.timeout
     run.started_at = timezone.now()
-    for journey in journeys[: run.alone]:
-        respond(run, journey)
-    run.load_from = len(run.recorder.samples)
-    injector = None
-    if fault is not None:
-        injector = threading.Thread(target=inject_fault, args=(run, fault, journeys, server))
-        injector.start()
+    if run.alone:
+        state.quota = run.alone
+        runner.start(1, spawn_rate=1)  # the one user goes through `alone` journeys in turn
+        finish(run, run.alone, deadline)
+    run.load_from = len(state.samples)
+    env.stats.reset_all()  # Locust's figures are those of the concurrent part
+    state.quota = args.respondents
+    injector = gevent.spawn(inject_fault, run, fault, server) if fault else None
     started = time.perf_counter()
-    report_every = max(1, args.respondents // 5)
-    with ThreadPoolExecutor(args.concurrency, thread_name_prefix="respondent") as pool:
-        # People do not all arrive in the same second: spread the first wave, so
-        # that the respondents are spread over the pages of the journey later on.
-        delays = [args.ramp_up * k / args.concurrency for k in range(args.concurrency)]
-        futures = [
-            pool.submit(respond, run, journey, delays[k] if k < len(delays) else 0.0)
-            for k, journey in enumerate(journeys[run.alone :])
-        ]
-        reported = 0
-        while not all(future.done() for future in futures):
-            time.sleep(0.2)
-            if time.perf_counter() - started > args.timeout:
-                run.stop.set()
-            if run.recorder.done >= reported + report_every:
-                reported = run.recorder.done
-                run.say(f"  {reported}/{args.respondents} respondents finished")
+    # People do not all arrive in the same second: spread the first wave, so
+    # that the respondents are spread over the pages of the journey later on.
+    runner.start(args.concurrency, spawn_rate=args.concurrency / max(args.ramp_up, 0.001))
+    finish(run, args.respondents, deadline, max(1, args.respondents // 5))
     elapsed = time.perf_counter() - started
+    state.stopped = True  # releases an injector that never got its turn
+    runner.quit()
     if injector is not None:
-        run.stop.set()  # releases an injector that never got its turn
         injector.join()
-    return elapsed
+    return env, elapsed
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    # A CI job's TERM must still stop the gunicorn this script started.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
         setup_started = time.perf_counter()
         env = prepare(args)
@@ -916,7 +346,7 @@ def main(argv: list[str] | None = None) -> int:
         connections.close_all()
         with tempfile.TemporaryDirectory(prefix="mlfit-load-") as tmp:
             log = args.server_log or Path(tmp) / "gunicorn.log"
-            server = Server(args, env, log)
+            server = Server(args.workers, args.threads, env, log)
             try:
                 return run_and_report(args, server, version, setup_started)
             finally:
@@ -929,19 +359,18 @@ def main(argv: list[str] | None = None) -> int:
 def run_and_report(
     args: argparse.Namespace, server: Server, version: int, setup_started: float
 ) -> int:
-    run = Run(args, server.port)
+    run = LoadRun(args)
     kind = "sync" if args.threads == 1 else f"gthread x {args.threads} threads"
     print(
         f"mlfit load test{' with a PostgreSQL restart' if args.fault else ''}: "
-        f"{args.respondents} respondents, {args.concurrency} at a time; gunicorn "
+        f"{args.respondents} respondents, {args.concurrency} Locust users at a time; gunicorn "
         f"{args.workers} {kind} workers on 127.0.0.1:{server.port}; PostgreSQL "
         f"{version // 10000}.{version % 10000}; set-up {time.perf_counter() - setup_started:.1f} s",
         flush=True,
     )
-    journeys = [Journey(index) for index in range(args.respondents)]
     fault = Fault() if args.fault else None
-    elapsed = load(run, journeys, fault, server)
-    samples = run.recorder.samples
+    env, elapsed = load(run, fault, server)
+    journeys, samples = run.state.journeys, run.state.samples
     if args.csv:
         write_csv(args.csv, samples, fault)
     alone, loaded = samples[: run.load_from], samples[run.load_from :]
@@ -951,16 +380,24 @@ def run_and_report(
     for journey in journeys:
         if journey.failure:
             problems.append(f"respondent {journey.index}: {journey.failure}")
+    stats = env.stats.total
+    if (stats.num_requests, stats.num_failures) != (len(loaded), sum(s.failed for s in loaded)):
+        problems.append(
+            f"Locust counted {stats.num_requests} requests, {stats.num_failures} failed; "
+            f"the samples {len(loaded)}, {sum(s.failed for s in loaded)} failed"
+        )
     fault_figures: list[str] = []
     if fault is not None:
-        found, fault_figures = fault_findings(run, fault, journeys, samples, server)
+        found, fault_figures = fault_findings(run, fault, server)
         problems += found
     else:
         for sample in [s for s in samples if s.failed][:10]:
             problems.append(
                 f"{sample.kind} {sample.method} {sample.path}: {sample.status or sample.error}"
             )
-    database_problems, database = check_database(run, journeys)
+    database_problems, database = check_database(
+        journeys, run.started_at, args.respondents, lost_starts=args.fault
+    )
     problems += database_problems
 
     print("\nLatency of answered requests; the baseline is a static file served by WhiteNoise.")
@@ -975,6 +412,12 @@ def run_and_report(
     )
     for line in latency_table(loaded):
         print("  " + line)
+    print(
+        f"Locust under load: {stats.num_requests} requests, {stats.num_failures} failures; "
+        f"p50 {stats.get_response_time_percentile(0.5):.0f} ms, "
+        f"p95 {stats.get_response_time_percentile(0.95):.0f} ms, "
+        f"p99 {stats.get_response_time_percentile(0.99):.0f} ms"
+    )
     print(
         f"Database: {database['completed']} completed submissions from this run "
         f"({args.respondents} expected), {database['answers']} answers"
