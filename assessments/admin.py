@@ -5,9 +5,11 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.widgets import AdminTextareaWidget
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.forms import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -21,12 +23,26 @@ from . import scoring
 from .changes import describe_changes
 from .datafile import revision_document
 from .exports import csv_response
-from .models import Question, Questionnaire, ReasonCategory, Revision, Submission, digest_of
+from .models import (
+    Demand,
+    Question,
+    Questionnaire,
+    ReasonCategory,
+    Revision,
+    Role,
+    RoleDemand,
+    Submission,
+    digest_of,
+)
 from .quality import Flag
 
 # For strings Django's admin already translates: an alias, so that extracting
 # this app's strings leaves them to Django's own catalogue.
 django_gettext = gettext
+
+# Texts an admin writes a sentence or two into: wide boxes, not one-line inputs.
+SHORT_TEXT = AdminTextareaWidget(attrs={"rows": 2})
+FEW_LINES = AdminTextareaWidget(attrs={"rows": 3})
 
 # -- The questionnaire ----------------------------------------------------------
 
@@ -39,13 +55,21 @@ class ReasonInline(TranslationTabularInline):
     ordering = ("order", "pk")
 
 
+class RoleInline(TranslationTabularInline):
+    model = Role
+    fields = ("order", "title", "summary", "key")
+    extra = 0
+    show_change_link = True
+    ordering = ("order", "pk")
+
+
 @admin.register(Questionnaire)
 class QuestionnaireAdmin(TranslationAdmin):
     list_display = ("title", "slug", "published", "reason_count", "updated_at")
     list_filter = ("published",)
     search_fields = ("title_en", "title_zh_hans", "slug", "intro_en", "intro_zh_hans")
     prepopulated_fields = {"slug": ("title_en",)}
-    inlines = (ReasonInline,)
+    inlines = (ReasonInline, RoleInline)
     change_form_template = "admin/assessments/questionnaire/change_form.html"
 
     def get_queryset(self, request):
@@ -138,10 +162,18 @@ class ReasonCategoryAdmin(TranslationAdmin):
     ordering = ("questionnaire", "order", "pk")
     fieldsets = (
         (None, {"fields": ("questionnaire", "title", "key", "order", "summary")}),
-        (_("Explanation on the results page"), {"fields": ("why_it_matters", "advice")}),
+        (
+            _("Explanation on the results page"),
+            {"fields": ("why_it_matters", "advice", "experiment")},
+        ),
         (_("Bands"), {"fields": ("some_signs_from", "strong_signs_from")}),
     )
     inlines = (QuestionInline,)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name.startswith("experiment"):
+            kwargs["widget"] = FEW_LINES
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         return (
@@ -172,6 +204,131 @@ class QuestionAdmin(TranslationAdmin):
     ordering = ("category__questionnaire", "category__order", "order", "pk")
 
 
+# -- Roles ------------------------------------------------------------------------
+
+
+def questionnaire_of(role: Role | None) -> int | None:
+    """Return the id of the role's questionnaire, or of the only one there is, or None."""
+    if role is not None and role.questionnaire_id is not None:
+        return role.questionnaire_id
+    ids = list(Questionnaire.objects.values_list("pk", flat=True)[:2])
+    return ids[0] if len(ids) == 1 else None
+
+
+def reasons_for(role: Role | None):
+    """Return the reasons a role's rows may name: those of its questionnaire, in order."""
+    reasons = ReasonCategory.objects.order_by("questionnaire", "order", "pk")
+    questionnaire = questionnaire_of(role)
+    if questionnaire is None:
+        # A new role among several questionnaires: RoleDemand.clean refuses a
+        # reason of another questionnaire than the one chosen above.
+        return reasons
+    return reasons.filter(questionnaire=questionnaire)
+
+
+def reasons_without_a_row(role: Role | None) -> list[ReasonCategory]:
+    """Return the reasons a role does not yet say a level for (all of them for a new role)."""
+    if questionnaire_of(role) is None:
+        return []
+    reasons = reasons_for(role)
+    if role is not None and role.pk is not None:
+        reasons = reasons.exclude(role_demands__role=role)
+    return list(reasons)
+
+
+class RoleDemandFormSet(BaseInlineFormSet):
+    """A row per reason: the new rows come with their reason chosen, the level left to choose.
+
+    A row whose level is left empty is not saved, so a reason can be left
+    out; the role is then read as asking "some" of it.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reasons = reasons_for(self.instance)
+        self.initial_extra = [
+            {"reason": reason.pk} for reason in reasons_without_a_row(self.instance)
+        ]
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.fields["reason"].queryset = self.reasons
+
+
+class RoleDemandInline(admin.TabularInline):
+    model = RoleDemand
+    formset = RoleDemandFormSet
+    fields = ("reason", "level")
+    ordering = ("reason__order", "reason__pk")
+
+    def get_extra(self, request, obj=None, **kwargs) -> int:
+        return len(reasons_without_a_row(obj))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "reason":
+            # Reasons are chosen, not added or edited, from a role's page.
+            formfield.widget.can_add_related = False
+            formfield.widget.can_change_related = False
+            formfield.widget.can_delete_related = False
+            formfield.widget.can_view_related = False
+        return formfield
+
+
+@admin.register(Role)
+class RoleAdmin(TranslationAdmin):
+    list_display = ("title", "questionnaire", "order", "asks")
+    list_display_links = ("title",)
+    list_editable = ("order",)
+    list_filter = ("questionnaire",)
+    search_fields = ("title_en", "title_zh_hans", "summary_en", "summary_zh_hans", "key")
+    ordering = ("questionnaire", "order", "pk")
+    prepopulated_fields = {"key": ("title_en",)}
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": ("questionnaire", "title", "key", "order", "summary"),
+                "description": _(
+                    "The results page suggests the roles that match a person's answers best. "
+                    "Below, say how much of each reason's part of the job this role asks: a "
+                    "lot of a part that fits the person counts for the role, a lot of a part "
+                    "that may wear on them counts against it. Publish the questionnaire for "
+                    "an edit to reach respondents."
+                ),
+            },
+        ),
+    )
+    inlines = (RoleDemandInline,)
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("questionnaire")
+            .prefetch_related(
+                Prefetch("demands", queryset=RoleDemand.objects.select_related("reason"))
+            )
+        )
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        if "questionnaire" not in initial and (only := questionnaire_of(None)) is not None:
+            initial["questionnaire"] = only
+        return initial
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name.startswith("summary"):
+            kwargs["widget"] = SHORT_TEXT
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    @admin.display(description=_("what it asks"))
+    def asks(self, obj: Role) -> str:
+        return ", ".join(
+            f"{demand.reason}: {demand.get_level_display()}" for demand in obj.demands.all()
+        )
+
+
 # -- Revisions ---------------------------------------------------------------------
 
 
@@ -188,6 +345,7 @@ class RevisionAdmin(admin.ModelAdmin):
         "published_by",
         "submission_count",
         "asked",
+        "suggested_roles",
     )
     readonly_fields = fields
     list_select_related = ("questionnaire",)
@@ -248,8 +406,39 @@ class RevisionAdmin(admin.ModelAdmin):
             ),
         )
 
+    @admin.display(description=_("roles it can suggest"))
+    def suggested_roles(self, obj: Revision) -> str:
+        frozen = obj.frozen
+        if not frozen.roles:
+            return gettext("None: this revision was published before roles could be suggested.")
+        return format_html(
+            '<table class="revision-roles"><thead><tr><th>{}</th>{}</tr></thead>'
+            "<tbody>{}</tbody></table>",
+            gettext("Role"),
+            format_html_join("", "<th>{}</th>", ((reason.title,) for reason in frozen.reasons)),
+            format_html_join(
+                "",
+                "<tr><td>{}</td>{}</tr>",
+                (
+                    (
+                        role.title,
+                        format_html_join(
+                            "",
+                            "<td>{}</td>",
+                            (
+                                (DEMAND_LABELS.get(role.demands.get(reason.key), "—"),)
+                                for reason in frozen.reasons
+                            ),
+                        ),
+                    )
+                    for role in frozen.roles
+                ),
+            ),
+        )
+
 
 DIRECTION_LABELS = {scoring.FORWARD: _("forward"), scoring.REVERSE: _("reverse-keyed")}
+DEMAND_LABELS = dict(Demand.choices)
 
 
 # -- Submissions ------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """What changed between two revision documents, in words an admin reads before publishing.
 
 Pure: two documents in the data-file format in, a list of changes out.
-Reasons are matched by key, statements by key within their reason.
+Reasons are matched by key, statements by key within their reason, roles by key.
 """
 
 from __future__ import annotations
@@ -20,13 +20,19 @@ REASON_TEXTS = {
     "summary": "one-line summary",
     "why_it_matters": "why it matters in the job",
     "advice": "advice",
+    "experiment": "one thing to try",
 }
+ROLE_TEXTS = {
+    "title": "title",
+    "summary": "one-line summary",
+}
+LEVELS = {0: "little", 1: "some", 2: "a lot"}
 
 
 @dataclass(frozen=True)
 class Change:
-    kind: str  # added, removed, reworded, rekeyed, reweighted, reordered, thresholds, texts
-    where: str  # the reason, or "" for the questionnaire itself
+    kind: str  # added, removed, reworded, rekeyed, reweighted, reordered, thresholds, texts, asks
+    where: str  # the reason or role, or "" for the questionnaire itself
     description: str
 
 
@@ -100,6 +106,70 @@ def describe_changes(old: dict[str, Any] | None, new: dict[str, Any]) -> list[Ch
         key for key in old_reasons if key in new_reasons
     ]:
         changes.append(Change("reordered", "", _("The reasons are asked in a new order.")))
+    titles = {reason["key"]: _english(reason["title"]) for reason in after["reasons"]}
+    changes.extend(_role_changes(before.get("roles", []), after.get("roles", []), titles))
+    return changes
+
+
+def _level(level: int | None) -> str:
+    return _(LEVELS[level]) if level in LEVELS else _("not said")
+
+
+def _role_changes(
+    old: list[dict[str, Any]], new: list[dict[str, Any]], titles: dict[str, str]
+) -> list[Change]:
+    """Return what changed in the roles suggested, and in what each asks of each reason."""
+    old_roles = {role["key"]: role for role in old}
+    new_roles = {role["key"]: role for role in new}
+    changes = []
+    for key, role in new_roles.items():
+        title = _english(role["title"])
+        previous = old_roles.get(key)
+        if previous is None:
+            changes.append(Change("added", title, _("New role “%(title)s”.") % {"title": title}))
+            continue
+        for field, label in ROLE_TEXTS.items():
+            languages = _changed_languages(previous[field], role[field])
+            if languages:
+                changes.append(
+                    Change(
+                        "texts",
+                        title,
+                        _("The %(field)s changed (%(languages)s).")
+                        % {"field": _(label), "languages": ", ".join(languages)},
+                    )
+                )
+        for reason in dict.fromkeys([*role["demands"], *previous["demands"]]):
+            before, after = previous["demands"].get(reason), role["demands"].get(reason)
+            if before != after:
+                changes.append(
+                    Change(
+                        "asks",
+                        title,
+                        _("How much it asks of “%(reason)s”: %(old)s → %(new)s.")
+                        % {
+                            "reason": titles.get(reason, reason),
+                            "old": _level(before),
+                            "new": _level(after),
+                        },
+                    )
+                )
+    for key, role in old_roles.items():
+        if key not in new_roles:
+            title = _english(role["title"])
+            changes.append(
+                Change(
+                    "removed",
+                    title,
+                    _("Role “%(title)s” is no longer suggested.") % {"title": title},
+                )
+            )
+    if [key for key in new_roles if key in old_roles] != [
+        key for key in old_roles if key in new_roles
+    ]:
+        changes.append(
+            Change("reordered", "", _("Equal matches now suggest the roles in a new order."))
+        )
     return changes
 
 
@@ -107,7 +177,8 @@ def _reason_changes(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     title = _english(new["title"])
     changes = []
     for field, label in REASON_TEXTS.items():
-        languages = _changed_languages(old[field], new[field])
+        # Revisions published before a text existed (the experiment) lack it.
+        languages = _changed_languages(old.get(field, {}), new.get(field, {}))
         if languages:
             changes.append(
                 Change(

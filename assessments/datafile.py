@@ -8,6 +8,11 @@ empty, and then falls back to English. Format 1 files, with plain English
 strings, still load, and so do files with the band words of earlier versions
 ("band_little", "band_some", "band_strong"): the bands are now the product's
 own words, so those are ignored.
+
+The neighbouring roles ("roles") and each reason's "experiment" came later in
+format 2; a file without them loads with none. A role's "demands" say, for
+each reason key, how much of that part of the job the role asks: 0 (little),
+1 (some) or 2 (a lot).
 """
 
 from __future__ import annotations
@@ -17,9 +22,10 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Prefetch
 from modeltranslation.utils import build_localized_fieldname
 
-from .models import Question, Questionnaire, ReasonCategory
+from .models import Demand, Question, Questionnaire, ReasonCategory, Role, RoleDemand
 
 FORMAT = 2
 READABLE_FORMATS = (1, 2)
@@ -30,6 +36,10 @@ QUESTIONNAIRE_FIELDS = ("slug", "published")
 QUESTIONNAIRE_TEXTS = ("title", "intro")
 REASON_FIELDS = ("key", "order", "some_signs_from", "strong_signs_from")
 REASON_TEXTS = ("title", "summary", "why_it_matters", "advice")
+# Texts a file may leave out: files written before they existed still load.
+OPTIONAL_REASON_TEXTS = ("experiment",)
+ROLE_FIELDS = ("key", "order")
+ROLE_TEXTS = ("title", "summary")
 STATEMENT_FIELDS = ("key", "order", "direction", "weight", "active")
 # The file's "text" is the model's "statement".
 STATEMENT_TEXTS = {"text": "statement", "help_text": "help_text"}
@@ -40,8 +50,11 @@ class ContentError(ValueError):
 
 
 def export_document(questionnaire: Questionnaire) -> dict[str, Any]:
-    """Return the questionnaire, its reasons and all its statements as a document."""
+    """Return the questionnaire, its reasons, all their statements and its roles as a document."""
     reasons = questionnaire.reasons.prefetch_related("questions").order_by("order", "pk")
+    roles = questionnaire.roles.prefetch_related(
+        Prefetch("demands", queryset=RoleDemand.objects.select_related("reason"))
+    ).order_by("order", "pk")
     return {
         "format": FORMAT,
         "questionnaire": {
@@ -50,7 +63,10 @@ def export_document(questionnaire: Questionnaire) -> dict[str, Any]:
             "reasons": [
                 {
                     **{field: getattr(reason, field) for field in REASON_FIELDS},
-                    **{field: _texts(reason, field) for field in REASON_TEXTS},
+                    **{
+                        field: _texts(reason, field)
+                        for field in (*REASON_TEXTS, *OPTIONAL_REASON_TEXTS)
+                    },
                     "statements": [
                         {
                             **{field: getattr(question, field) for field in STATEMENT_FIELDS},
@@ -64,6 +80,14 @@ def export_document(questionnaire: Questionnaire) -> dict[str, Any]:
                 }
                 for reason in reasons
             ],
+            "roles": [
+                {
+                    **{field: getattr(role, field) for field in ROLE_FIELDS},
+                    **{field: _texts(role, field) for field in ROLE_TEXTS},
+                    "demands": {demand.reason.key: demand.level for demand in role.demands.all()},
+                }
+                for role in roles
+            ],
         },
     }
 
@@ -72,7 +96,8 @@ def revision_document(questionnaire: Questionnaire) -> dict[str, Any]:
     """Return what a published revision freezes: the working copy as respondents see it.
 
     The same format as the data file, without what does not reach respondents:
-    the published switch, inactive statements, and reasons left with none.
+    the published switch, inactive statements, reasons left with none, and
+    what roles ask of such reasons.
     """
     document = export_document(questionnaire)
     data = document["questionnaire"]
@@ -83,6 +108,9 @@ def revision_document(questionnaire: Questionnaire) -> dict[str, Any]:
         if statements:
             reasons.append({**reason, "statements": statements})
     data["reasons"] = reasons
+    asked = {reason["key"] for reason in reasons}
+    for role in data["roles"]:
+        role["demands"] = {key: level for key, level in role["demands"].items() if key in asked}
     return document
 
 
@@ -134,7 +162,7 @@ def import_document(document: Any, *, update: bool = False) -> tuple[Questionnai
     is true, so that loading on every start never overwrites admin edits.
     With `update` the database ends up matching the file exactly: reasons
     and statements are matched by key, and those missing from the file are
-    deleted. Then the result is published as a revision.
+    deleted; so are roles. Then the result is published as a revision.
     """
     _require(document, ("format", "questionnaire"), "file")
     if document["format"] not in READABLE_FORMATS:
@@ -179,6 +207,20 @@ def _write(existing: Questionnaire | None, data: dict) -> Questionnaire:
     if len(set(reason_keys)) != len(reason_keys):
         raise ContentError("questionnaire: reason keys must be unique.")
     questionnaire.reasons.exclude(key__in=reason_keys).delete()
+
+    roles = data.get("roles", [])
+    if not isinstance(roles, list):
+        raise ContentError("questionnaire: roles must be a list.")
+    reasons = {reason.key: reason for reason in questionnaire.reasons.all()}
+    role_keys = []
+    for index, role_data in enumerate(roles, start=1):
+        where = f"role {index}"
+        _require(role_data, (*ROLE_FIELDS, *ROLE_TEXTS, "demands"), where)
+        role_keys.append(role_data["key"])
+        _import_role(questionnaire, role_data, reasons, where)
+    if len(set(role_keys)) != len(role_keys):
+        raise ContentError("questionnaire: role keys must be unique.")
+    questionnaire.roles.exclude(key__in=role_keys).delete()
     return questionnaire
 
 
@@ -190,6 +232,8 @@ def _import_reason(questionnaire: Questionnaire, data: dict, where: str) -> None
         setattr(reason, field, data[field])
     for field in REASON_TEXTS:
         _set_texts(reason, field, data[field], where)
+    for field in OPTIONAL_REASON_TEXTS:
+        _set_texts(reason, field, data.get(field, {}), where)
     _validated(reason, where)
     reason.save()
 
@@ -213,3 +257,42 @@ def _import_reason(questionnaire: Questionnaire, data: dict, where: str) -> None
     if len(set(keys)) != len(keys):
         raise ContentError(f"{where}: statement keys must be unique.")
     reason.questions.exclude(key__in=keys).delete()
+
+
+def _import_role(
+    questionnaire: Questionnaire, data: dict, reasons: dict[str, ReasonCategory], where: str
+) -> None:
+    role = questionnaire.roles.filter(key=data["key"]).first() or Role(questionnaire=questionnaire)
+    for field in ROLE_FIELDS:
+        setattr(role, field, data[field])
+    for field in ROLE_TEXTS:
+        _set_texts(role, field, data[field], where)
+        english = build_localized_fieldname(field, settings.MODELTRANSLATION_DEFAULT_LANGUAGE)
+        if not getattr(role, english).strip():
+            raise ContentError(f"{where}: {field} needs an English text.")
+    _validated(role, where)
+    role.save()
+
+    demands = data["demands"]
+    if not isinstance(demands, dict):
+        raise ContentError(
+            f"{where}: demands must be an object of levels by reason key, "
+            'for example {"little-ml": 2}.'
+        )
+    unknown = sorted(set(demands) - set(reasons))
+    if unknown:
+        raise ContentError(
+            f"{where}: demands name no reason of this questionnaire: {', '.join(unknown)} "
+            f"(reasons: {', '.join(reasons)})."
+        )
+    for key, level in demands.items():
+        # bool is an int in Python: true must not pass for "some".
+        if type(level) is not int or level not in Demand.values:
+            raise ContentError(
+                f"{where}: the level for {key} must be 0 (little), 1 (some) or 2 (a lot), "
+                f"not {level!r}."
+            )
+        RoleDemand.objects.update_or_create(
+            role=role, reason=reasons[key], defaults={"level": level}
+        )
+    role.demands.exclude(reason__key__in=list(demands)).delete()

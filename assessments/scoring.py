@@ -144,6 +144,9 @@ class ReasonScore:
     strengths: tuple[Signal, ...]  # answers leaning towards "fits you", strongest first
     answered: int
     ref: object = None
+    # The thresholds the band was read with, for charts that mark them.
+    some_signs_from: int = DEFAULT_SOME_SIGNS_FROM
+    strong_signs_from: int = DEFAULT_STRONG_SIGNS_FROM
 
     @property
     def band_label(self) -> str:
@@ -152,16 +155,6 @@ class ReasonScore:
     @property
     def is_flagged(self) -> bool:
         return self.band.is_flagged
-
-    @property
-    def fit_width(self) -> int:
-        """Return how far the bar reaches towards "fits you", 0..100."""
-        return max(0, -self.score)
-
-    @property
-    def wear_width(self) -> int:
-        """Return how far the bar reaches towards "may wear on you", 0..100."""
-        return max(0, self.score)
 
     @property
     def signed_score(self) -> str:
@@ -293,6 +286,8 @@ def score_reason(reason: ReasonInput) -> ReasonScore:
         strengths=quoted(against),
         answered=len(reason.answers),
         ref=reason.ref,
+        some_signs_from=reason.some_signs_from,
+        strong_signs_from=reason.strong_signs_from,
     )
 
 

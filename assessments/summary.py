@@ -9,6 +9,7 @@ be just that.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from itertools import groupby
 
 from django.utils.html import format_html
@@ -131,3 +132,39 @@ def answer(result: Result, quality: Quality) -> SafeString:
     return format_html(
         _("Several everyday parts of the job may wear on you: {named}."), named=named
     )
+
+
+@dataclass(frozen=True)
+class Change:
+    """One reason's score on an earlier result and on this one."""
+
+    key: str
+    title: str
+    before: ReasonScore
+    after: ReasonScore
+
+    @property
+    def difference(self) -> int | None:
+        """Return how far the score moved, or None when either side is not a finding."""
+        if not (self.before.band.is_told and self.after.band.is_told):
+            return None
+        return self.after.score - self.before.score
+
+    @property
+    def moved_by(self) -> int:
+        """Return how far the score moved, either way."""
+        return abs(self.difference or 0)
+
+
+def changes(before: Result, after: Result) -> list[Change]:
+    """Return the reasons both results share, by key, in this result's order.
+
+    A reason only one of them asks about (the questionnaire changed between
+    the two) is left out: there is nothing to compare it with.
+    """
+    earlier = {reason.key: reason for reason in before.reasons}
+    return [
+        Change(reason.key, reason.title, earlier[reason.key], reason)
+        for reason in after.ranked
+        if reason.key in earlier
+    ]

@@ -8,7 +8,7 @@ same in either language after the questionnaire is edited.
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Question, Questionnaire, ReasonCategory
+from .models import Question, Questionnaire, ReasonCategory, Role
 
 
 @register(Questionnaire)
@@ -18,9 +18,14 @@ class QuestionnaireTranslation(TranslationOptions):
 
 @register(ReasonCategory)
 class ReasonCategoryTranslation(TranslationOptions):
-    fields = ("title", "summary", "why_it_matters", "advice")
+    fields = ("title", "summary", "why_it_matters", "advice", "experiment")
 
 
 @register(Question)
 class QuestionTranslation(TranslationOptions):
     fields = ("statement", "help_text")
+
+
+@register(Role)
+class RoleTranslation(TranslationOptions):
+    fields = ("title", "summary")

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import contextlib
+import html
 import json
 import secrets
 import uuid
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
+from django.core.cache.utils import make_template_fragment_key
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.functional import SimpleLazyObject
+from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -21,9 +26,16 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from mlfit.ratelimit import limit_posts
 
-from . import quality, scoring, summary
+from . import chart, pdf, preview, quality, roles, scoring, summary
 from .forms import StepForm
-from .models import AlreadyComplete, FrozenReason, Revision, Submission, owner_key_for
+from .models import (
+    AlreadyComplete,
+    DeletedSubmission,
+    FrozenReason,
+    Revision,
+    Submission,
+    owner_key_for,
+)
 from .scoring import SCALE_LABELS
 
 # A respondent's browser is known by a signed cookie, not a database session:
@@ -33,7 +45,19 @@ OWNER_COOKIE = "mlfit_owner"
 OWNER_SALT = "mlfit.owner"
 RESULTS_CACHE_SECONDS = 24 * 60 * 60
 # Part of the results page's cache key: raise it when the page's text changes.
-RESULTS_PAGE_VERSION = 2
+RESULTS_PAGE_VERSION = 3
+# The results page's cached parts (its template's {% cache %} names).
+RESULTS_FRAGMENTS = ("results-head", "results", "results-profile", "results-details")
+# How many of the strongest reasons have their details open on the results page.
+OPEN_REASONS = 2
+# How many of this browser's earlier results the landing page lists.
+EARLIER_RESULTS = 5
+# The article the questionnaire is built on, credited on the landing and results pages.
+SOURCE_ARTICLE = {
+    "title": "Top 5 reasons not to become a Machine Learning Engineer",
+    "url": "https://pub.towardsai.net/top-5-reasons-not-to-become-a-machine-learning-engineer-75a2d5472e11",
+    "publisher": "Towards AI",
+}
 
 
 # -- Helpers ------------------------------------------------------------------
@@ -104,9 +128,29 @@ def current_submission(request: HttpRequest) -> Submission | None:
     )
 
 
+def lookup(request: HttpRequest, submission_id: uuid.UUID) -> Submission | HttpResponse:
+    """Return the submission, or the page saying its owner deleted it; 404 if there never was one."""
+    submission = Submission.objects.page_lookup(submission_id)
+    if submission is not None:
+        return submission
+    if DeletedSubmission.was_deleted(submission_id):
+        return problem(
+            request,
+            410,
+            _("These results were deleted"),
+            _(
+                "The person who answered this questionnaire deleted it. Nothing of their answers "
+                "or results is kept, so this link no longer shows anything."
+            ),
+        )
+    raise Http404("No such submission.")
+
+
 def owned_submission(request: HttpRequest, submission_id: uuid.UUID) -> Submission | HttpResponse:
     """Return the submission if this browser may change it, else a page saying why not."""
-    submission = found(Submission.objects.page_lookup(submission_id))
+    submission = lookup(request, submission_id)
+    if isinstance(submission, HttpResponse):
+        return submission
     if not submission.is_owned_by(owner_token(request)):
         return problem(
             request,
@@ -117,12 +161,6 @@ def owned_submission(request: HttpRequest, submission_id: uuid.UUID) -> Submissi
                 "You can start your own questionnaire from the home page."
             ),
         )
-    return submission
-
-
-def found(submission: Submission | None) -> Submission:
-    if submission is None:
-        raise Http404("No such submission.")
     return submission
 
 
@@ -163,12 +201,16 @@ def landing(request: HttpRequest) -> HttpResponse:
     if submission is not None and submission.revision.questionnaire_id != revision.questionnaire_id:
         submission = None
     frozen = revision.frozen
+    # This browser's finished questionnaires, newest first, to come back to or compare.
+    earlier = Submission.objects.earlier_results(owner_token(request)).only("pk", "completed_at")
     return render(
         request,
         "assessments/landing.html",
         {
             "questionnaire": frozen,
             "submission": submission,
+            "earlier": earlier[:EARLIER_RESULTS],
+            "source": SOURCE_ARTICLE,
             "steps": frozen.reasons,
             "step_count": len(frozen.reasons),
             "statement_count": frozen.statement_count,
@@ -473,13 +515,17 @@ def check(request: HttpRequest, submission_id: uuid.UUID) -> HttpResponse:
     )
 
 
-@require_safe
-@never_cache
-def results(request: HttpRequest, submission_id: uuid.UUID) -> HttpResponse:
-    submission = found(Submission.objects.page_lookup(submission_id))
-    is_owner = submission.is_owned_by(owner_token(request))
+def finished(request: HttpRequest, submission_id: uuid.UUID) -> Submission | HttpResponse:
+    """Return the completed submission behind a results link, or the page to show instead.
+
+    Its `viewer_is_owner` says whether this browser answered it.
+    """
+    submission = lookup(request, submission_id)
+    if isinstance(submission, HttpResponse):
+        return submission
+    submission.viewer_is_owner = submission.is_owned_by(owner_token(request))
     if not submission.is_complete:
-        if is_owner:
+        if submission.viewer_is_owner:
             return redirect("assessments:resume", submission.pk)
         return problem(
             request,
@@ -487,43 +533,215 @@ def results(request: HttpRequest, submission_id: uuid.UUID) -> HttpResponse:
             _("These results are not ready"),
             _("This questionnaire has not been finished yet, so there are no results to show."),
         )
-    response = render(
-        request,
-        "assessments/results.html",
-        {
-            "submission": submission,
-            "questionnaire": submission.frozen,
-            # Scored only when the page is not in the cache yet: a finished
-            # submission's result never changes, so its text is kept once written.
-            "reading": SimpleLazyObject(lambda: reading(submission)),
-            "cache_seconds": RESULTS_CACHE_SECONDS,
-            "page_version": RESULTS_PAGE_VERSION,
-            "language": translation.get_language(),
-            "is_owner": is_owner,
-            "share_url": request.build_absolute_uri(submission.get_absolute_url()),
-        },
-    )
-    # A private link: search engines that come across it should not list it.
+    return submission
+
+
+def private(response: HttpResponse) -> HttpResponse:
+    """Mark a response from a results link: search engines that come across it should not list it."""
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
 
+@require_safe
+@never_cache
+def results(request: HttpRequest, submission_id: uuid.UUID) -> HttpResponse:
+    submission = finished(request, submission_id)
+    if isinstance(submission, HttpResponse):
+        return submission
+    is_owner = submission.viewer_is_owner
+    previous = submission.previous_result() if is_owner else None
+    return private(
+        render(
+            request,
+            "assessments/results.html",
+            {
+                "submission": submission,
+                "questionnaire": submission.frozen,
+                # Scored only when the page is not in the cache yet: a finished
+                # submission's result never changes, so its text is kept once written.
+                "reading": SimpleLazyObject(lambda: reading(submission)),
+                "cache_seconds": RESULTS_CACHE_SECONDS,
+                "page_version": RESULTS_PAGE_VERSION,
+                "language": translation.get_language(),
+                "is_owner": is_owner,
+                "previous": previous,
+                "changes": summary.changes(previous.result(), submission.result())
+                if previous
+                else [],
+                "share_url": request.build_absolute_uri(submission.get_absolute_url()),
+                "preview_url": request.build_absolute_uri(
+                    reverse("assessments:results_preview", args=[submission.pk])
+                ),
+                "source": SOURCE_ARTICLE,
+            },
+        )
+    )
+
+
 def reading(submission: Submission) -> dict:
-    """Return what the results page says: the scores, the answers' quality, the first sentence."""
+    """Return what the results page says: the profile, the answers' quality, what to do next."""
     values = submission.answer_values()
     result = submission.result()
     checked = submission.quality(values)
-    titles = {reason.key: str(reason.title) for reason in submission.frozen.reasons}
+    frozen = submission.frozen
+    titles = {reason.key: str(reason.title) for reason in frozen.reasons}
+    # Suggestions drawn from answers that do not give a clear picture would mislead.
+    suggested = [] if checked.is_low else roles.suggest(result, frozen.roles)
     return {
         "result": result,
         "quality": checked,
         "quality_notes": quality.explain(checked, titles),
         "headline": summary.headline(result, checked),
+        "chart": chart.profile_chart(result),
+        "roles": suggested,
+        "roles_rule": roles.RULE,
+        "experiments": [] if checked.is_low else roles.experiments(result, frozen.reasons),
+        # The strongest reasons' details are open; the rest are a click away.
+        "open_reasons": {reason.key for reason in result.flagged[:OPEN_REASONS]},
         # Completed before the check existed: no step was ever timed then,
         # while every submission confirmed since has its steps' times.
         "read_again": not submission.step_times,
         "calibrated_on": scoring.CALIBRATED_ON,
     }
+
+
+@require_safe
+def results_pdf(request: HttpRequest, submission_id: uuid.UUID) -> HttpResponse:
+    """The results as an A4 PDF, made on the server and kept in the cache once made."""
+    submission = finished(request, submission_id)
+    if isinstance(submission, HttpResponse):
+        return submission
+    language = translation.get_language()
+    key = cached_key("pdf", submission.pk, language)
+    document = cache.get(key)
+    if document is None:
+        link = request.build_absolute_uri(submission.get_absolute_url())
+        document = pdf.results_pdf(report(submission, reading(submission), link))
+        cache.set(key, document, RESULTS_CACHE_SECONDS)
+    response = HttpResponse(document, content_type="application/pdf")
+    day = timezone.localtime(submission.completed_at).date().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="mlfit-results-{day}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return private(response)
+
+
+def report(submission: Submission, read: dict, link: str) -> pdf.Report:
+    """Fill the PDF's report with what the results page says, in the active language."""
+    result = read["result"]
+    reasons = []
+    for reason in result.ranked:
+        evidence = []
+        if reason.signals:
+            evidence.append((_("Answers that say it may wear on you"), quoted(reason.signals)))
+        if reason.strengths:
+            evidence.append((_("Answers that say it fits you"), quoted(reason.strengths)))
+        reasons.append(
+            pdf.ReasonSection(
+                title=str(reason.title),
+                band_label=str(reason.band_label),
+                summary=str(reason.ref.summary),
+                evidence=evidence,
+                why_it_matters=str(reason.ref.why_it_matters),
+                advice=str(reason.ref.advice),
+            )
+        )
+    return pdf.Report(
+        language=translation.get_language(),
+        site_name="mlfit",
+        title=str(submission.frozen.title),
+        completed_on=date_format(timezone.localtime(submission.completed_at), "DATE_FORMAT"),
+        headline=strip_tags(read["headline"]),
+        quality_notes=[str(note) for note in read["quality_notes"]],
+        rows=chart.rows(result),
+        reasons=reasons,
+        roles=[(str(s.role.title), html.unescape(strip_tags(s.why))) for s in read["roles"]],
+        roles_rule=str(read["roles_rule"]),
+        experiments=[str(text) for text in read["experiments"]],
+        link=link,
+        credit=source_credit(),
+    )
+
+
+def quoted(signals) -> list[tuple[str, str]]:
+    return [(str(signal.statement), str(signal.answer_label)) for signal in signals]
+
+
+@require_safe
+def results_preview(request: HttpRequest, submission_id: uuid.UUID) -> HttpResponse:
+    """The link-preview image: the five bars, no statement and no answer; drawn once, then cached.
+
+    In the language the questionnaire was answered in, whoever asks: a link
+    preview is fetched by the messaging app, not by the person reading it.
+    """
+    submission = finished(request, submission_id)
+    if isinstance(submission, HttpResponse):
+        return submission
+    key = cached_key("preview", submission.pk, submission.language)
+    image = cache.get(key)
+    if image is None:
+        with translation.override(submission.language):
+            image = preview.preview_png(
+                str(submission.frozen.title), chart.rows(submission.result())
+            )
+        cache.set(key, image, RESULTS_CACHE_SECONDS)
+    response = HttpResponse(image, content_type="image/png")
+    response["Cache-Control"] = f"private, max-age={RESULTS_CACHE_SECONDS}"
+    return private(response)
+
+
+def cached_key(kind: str, pk: uuid.UUID, language: str) -> str:
+    return f"mlfit:{kind}:{RESULTS_PAGE_VERSION}:{pk}:{language}"
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@never_cache
+@limit_posts("post", "MLFIT_POST_LIMIT")
+def delete_results(request: HttpRequest, submission_id: uuid.UUID) -> HttpResponse:
+    """Ask, then delete a submission for good: only from the browser that answered it."""
+    submission = lookup(request, submission_id)
+    if isinstance(submission, HttpResponse):
+        return submission
+    if not submission.is_owned_by(owner_token(request)):
+        return problem(
+            request,
+            403,
+            _("Only the person who answered can delete these results"),
+            _(
+                "These results can be deleted only in the browser that answered the "
+                "questionnaire. Anyone else with the link can read them, but not delete them."
+            ),
+            next_step=(submission.get_absolute_url(), _("Back to the results")),
+        )
+    if request.method == "POST":
+        completed = submission.completed_at
+        submission.delete_for_good()
+        forget_cached(submission)
+        if completed:
+            day = date_format(timezone.localtime(completed), "DATE_FORMAT")
+            messages.success(request, _("Your results of %(day)s were deleted.") % {"day": day})
+        else:
+            messages.success(request, _("Your unfinished questionnaire was deleted."))
+        return redirect("assessments:landing")
+    return render(request, "assessments/delete.html", {"submission": submission})
+
+
+def forget_cached(submission: Submission) -> None:
+    """Drop every cached copy of a submission's pages, PDF and image in every language."""
+    keys = []
+    for language, _name in settings.LANGUAGES:
+        keys += [cached_key(kind, submission.pk, language) for kind in ("pdf", "preview")]
+        keys += [
+            make_template_fragment_key(
+                fragment, [RESULTS_PAGE_VERSION, submission.pk, language, is_owner]
+            )
+            for fragment in RESULTS_FRAGMENTS
+            for is_owner in (True, False)
+        ]
+    cache.delete_many(keys)
+
+
+def source_credit() -> str:
+    return _("Based on the article “%(title)s”.") % {"title": SOURCE_ARTICLE["title"]}
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -108,6 +108,10 @@ class Generator:
         """Return one of the site's URLs, with a real or a random id."""
         sid = self.some_uuid()
         number = self.rng.choice([1, 2, 3, 5, 6, 0, 99])
+        # Delete only what this browser does not own: its own delete is a real request.
+        stranger = self.rng.choice(
+            [*self.t.others[:5], str(uuid.UUID(int=self.rng.getrandbits(128)))]
+        )
         return self.rng.choice(
             [
                 "/",
@@ -117,6 +121,9 @@ class Generator:
                 f"/s/{sid}/step/{number}/",
                 f"/s/{sid}/check/",
                 f"/results/{sid}/",
+                f"/results/{sid}/pdf/",
+                f"/results/{sid}/preview.png",
+                f"/results/{stranger}/delete/",
                 "/i18n/setlang/",
                 "/admin/",
                 "/admin/login/",

@@ -347,7 +347,7 @@ def test_all_neutral_answers_do_not_give_a_clear_picture_and_flag_nothing(respon
     assert notice.startswith("Read this result with care")
     assert "100% of your answers were “Neither agree nor disagree”." in notice
     page = response.content.decode()
-    assert page.count('<span class="band-label">No clear lean</span>') == 10
+    assert page.count('<span class="band-label">No clear lean</span>') == 5
     assert '<span class="band-label">May wear on you</span>' not in page
     assert '<span class="band-label">Likely to wear on you</span>' not in page
     assert "Answers that say it may wear on you" not in page

@@ -293,3 +293,92 @@ def test_every_chinese_text_is_written_in_chinese():
 def test_chinese_texts_use_full_width_punctuation():
     offending = [text for text in texts_in("zh-hans") if re.search(r"[\u4e00-\u9fff][,;:?!]", text)]
     assert not offending, offending[:3]
+
+
+# -- Roles and experiments --------------------------------------------------------
+
+EXPECTED_ROLE_KEYS = [
+    "ml-engineer",
+    "data-engineer",
+    "analytics-engineer",
+    "research-scientist",
+    "mlops-engineer",
+    "backend-engineer",
+]
+
+ROLE_FIELDS = {"key": str, "order": int, "title": Text, "summary": Text, "demands": dict}
+
+
+def roles():
+    return load_content()["questionnaire"]["roles"]
+
+
+def test_every_reason_has_one_thing_to_try_in_both_languages():
+    for reason in reasons():
+        assert has_type(reason["experiment"], Text), reason["key"]
+        for language in LANGUAGES:
+            text = reason["experiment"][language]
+            assert text.strip() and text == text.strip(), f"{reason['key']} [{language}]"
+
+
+def test_each_thing_to_try_is_one_or_two_short_sentences():
+    for reason in reasons():
+        english, chinese = reason["experiment"]["en"], reason["experiment"]["zh-hans"]
+        assert english.endswith(".") and 1 <= english.count(". ") + 1 <= 2, reason["key"]
+        assert chinese.endswith("。") and 1 <= chinese.count("。") <= 2, reason["key"]
+        assert len(english) <= 220 and len(chinese) <= 90, reason["key"]
+
+
+def test_there_are_the_six_neighbouring_roles_in_order():
+    found = sorted(roles(), key=lambda role: role["order"])
+    assert [role["key"] for role in found] == EXPECTED_ROLE_KEYS
+    assert [role["order"] for role in found] == [1, 2, 3, 4, 5, 6]
+
+
+def test_every_role_has_every_field_with_the_right_type_in_both_languages():
+    for role in roles():
+        assert set(role) == set(ROLE_FIELDS), role.get("key")
+        for field, expected in ROLE_FIELDS.items():
+            assert has_type(role[field], expected), f"{role['key']}.{field}"
+        for field in ("title", "summary"):
+            for language in LANGUAGES:
+                assert role[field][language].strip(), f"{role['key']}.{field} [{language}]"
+
+
+def test_role_summaries_are_one_line():
+    for role in roles():
+        english, chinese = role["summary"]["en"], role["summary"]["zh-hans"]
+        assert english.endswith(".") and len(english) <= 200, role["key"]
+        assert chinese.endswith("。") and len(chinese) <= 80, role["key"]
+
+
+def test_every_role_says_how_much_it_asks_of_every_reason_on_the_three_levels():
+    for role in roles():
+        assert list(role["demands"]) == EXPECTED_REASON_KEYS, role["key"]
+        for level in role["demands"].values():
+            assert has_type(level, int) and level in (0, 1, 2), role["key"]
+
+
+def test_ml_engineering_asks_a_lot_of_every_part_and_no_role_asks_more():
+    levels = {role["key"]: role["demands"] for role in roles()}
+    assert set(levels["ml-engineer"].values()) == {2}
+    assert all(
+        sum(demands.values()) < 10 for key, demands in levels.items() if key != "ml-engineer"
+    )
+
+
+def test_no_two_roles_ask_the_same_of_every_reason():
+    profiles = [tuple(role["demands"].values()) for role in roles()]
+    assert len(set(profiles)) == len(profiles)
+
+
+def test_the_roles_are_honest_about_what_they_ask():
+    levels = {role["key"]: role["demands"] for role in roles()}
+    # Research is where modelling is the main work, but not all of it.
+    assert levels["research-scientist"]["little-ml"] == 1
+    assert min(demands["little-ml"] for demands in levels.values()) == 1
+    # Data engineering is pipelines that break, with little modelling.
+    assert levels["data-engineer"]["change-and-rework"] == 2
+    assert levels["data-engineer"]["little-ml"] == 2
+    # Analytics work is much conversation with the people asking the questions.
+    assert levels["analytics-engineer"]["stakeholder-management"] == 2

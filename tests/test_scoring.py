@@ -240,10 +240,3 @@ def test_a_score_is_written_with_its_sign(score, text):
     answers = [answer(3)]
     scored = score_reason(reason(*answers))
     assert type(scored)(**{**scored.__dict__, "score": score}).signed_score == text
-
-
-def test_the_bar_reaches_one_way_only():
-    fits = score_reason(reason(answer(1), answer(2, order=1)))  # -75
-    assert (fits.fit_width, fits.wear_width) == (75, 0)
-    wears = score_reason(reason(answer(5), answer(4, order=1)))  # +75
-    assert (wears.fit_width, wears.wear_width) == (0, 75)

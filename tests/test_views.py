@@ -543,17 +543,21 @@ def test_results_without_any_notable_reason_say_so_gently(respondent, submission
         "Every part of the job these questions cover looks like a good fit for you."
     )
     html = response.content.decode()
-    assert html.count('<span class="band-label">Fits you</span>') == 10
+    # Once on each reason's detail; the chart and its table say it too.
+    assert html.count('<span class="band-label">Fits you</span>') == 5
     assert '<span class="band-label">May wear on you</span>' not in html
     assert '<span class="band-label">Likely to wear on you</span>' not in html
     assert "Read this result with care" not in text(response)
 
 
-def test_results_offer_their_link_and_a_way_to_start_again(respondent, completed_submission):
+def test_results_offer_their_link_and_a_way_to_answer_again(respondent, completed_submission):
     response = respondent.get(completed_submission.get_absolute_url())
     html = response.content.decode()
-    assert f'value="http://testserver/results/{completed_submission.pk}/"' in html
-    assert "Start again" in text(response)
+    assert (
+        f'<code id="share-link" class="share-url">http://testserver/results/{completed_submission.pk}/</code>'
+        in html
+    )
+    assert "Answer again" in text(response)
     respondent.post(reverse("assessments:start"))
     assert Submission.objects.count() == 2
     assert Submission.objects.in_progress().count() == 1

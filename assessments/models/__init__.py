@@ -1,26 +1,41 @@
 """Models of the assessments app: the questionnaire, its revisions, and what respondents answered."""
 
-from .questionnaire import Direction, Question, Questionnaire, ReasonCategory, new_key
+from .questionnaire import (
+    Demand,
+    Direction,
+    Question,
+    Questionnaire,
+    ReasonCategory,
+    Role,
+    RoleDemand,
+    new_key,
+)
 from .revisions import (
     FrozenQuestionnaire,
     FrozenReason,
+    FrozenRole,
     FrozenStatement,
     Revision,
     Texts,
     digest_of,
 )
-from .submissions import AlreadyComplete, Submission, owner_key_for
+from .submissions import AlreadyComplete, DeletedSubmission, Submission, owner_key_for
 
 __all__ = [
     "AlreadyComplete",
+    "DeletedSubmission",
+    "Demand",
     "Direction",
     "FrozenQuestionnaire",
     "FrozenReason",
+    "FrozenRole",
     "FrozenStatement",
     "Question",
     "Questionnaire",
     "ReasonCategory",
     "Revision",
+    "Role",
+    "RoleDemand",
     "Submission",
     "Texts",
     "digest_of",

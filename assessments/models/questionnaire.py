@@ -1,9 +1,10 @@
-"""The questionnaire as admins edit it: reasons and their statements."""
+"""The questionnaire as admins edit it: reasons, their statements, and neighbouring roles."""
 
 from __future__ import annotations
 
 import secrets
 
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Q
@@ -118,6 +119,18 @@ class ReasonCategory(models.Model):
     )
     advice = models.TextField(
         _("advice"), help_text=_("Shown on the results page to someone whose answers point here.")
+    )
+    experiment = models.TextField(
+        _("one thing to try"),
+        blank=True,
+        default="",
+        help_text=_(
+            "One or two short sentences in the imperative: a cheap, concrete experiment drawn "
+            "from the advice, for example “Keep a small script that pulls live public data "
+            "running for a few months, and note how you feel each time it breaks.” Listed under "
+            "“What to try next” for the reasons that matter most in someone's answers. Leave it "
+            "empty for none."
+        ),
     )
     some_signs_from = models.PositiveSmallIntegerField(
         _("“may wear on you” from"),
@@ -235,3 +248,105 @@ class Question(models.Model):
 
     def __str__(self) -> str:
         return self.statement
+
+
+class Demand(models.IntegerChoices):
+    """How much of one reason's part of the job a role asks."""
+
+    LITTLE = 0, _("little")
+    SOME = 1, _("some")
+    A_LOT = 2, _("a lot")
+
+
+class Role(models.Model):
+    """A neighbouring role the results page may suggest, and what it asks of each reason."""
+
+    questionnaire = models.ForeignKey(
+        Questionnaire,
+        on_delete=models.CASCADE,
+        related_name="roles",
+        verbose_name=_("questionnaire"),
+    )
+    key = models.SlugField(
+        _("key"),
+        max_length=60,
+        help_text=_("Stable short name, unique in the questionnaire; used in exports."),
+    )
+    order = models.PositiveSmallIntegerField(
+        _("order"),
+        default=0,
+        help_text=_("Roles that match equally well are suggested from the lowest number up."),
+    )
+    title = models.CharField(
+        _("title"), max_length=120, help_text=_("The role's name, for example “Data engineer”.")
+    )
+    summary = models.CharField(
+        _("one-line summary"),
+        max_length=250,
+        help_text=_("One sentence on what the role does day to day, shown with the suggestion."),
+    )
+
+    class Meta:
+        ordering = ["questionnaire", "order", "pk"]
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["questionnaire", "key"], name="role_key_unique_in_questionnaire"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class RoleDemand(models.Model):
+    """How much of one reason's part of the job a role asks: the rule its suggestion follows."""
+
+    role = models.ForeignKey(
+        Role, on_delete=models.CASCADE, related_name="demands", verbose_name=_("role")
+    )
+    reason = models.ForeignKey(
+        ReasonCategory,
+        on_delete=models.CASCADE,
+        related_name="role_demands",
+        verbose_name=_("reason"),
+    )
+    level = models.PositiveSmallIntegerField(
+        _("how much it asks"),
+        choices=Demand.choices,
+        help_text=_(
+            "How much of this reason's part of the job the role asks. ML engineering, as the "
+            "article describes it, asks a lot of every one."
+        ),
+    )
+
+    class Meta:
+        ordering = ["role", "reason__order", "reason__pk"]
+        verbose_name = _("what the role asks")
+        verbose_name_plural = _("what the role asks")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["role", "reason"], name="role_demand_unique_per_reason"
+            ),
+            models.CheckConstraint(
+                condition=Q(level__gte=Demand.LITTLE) & Q(level__lte=Demand.A_LOT),
+                name="role_demand_level_0_to_2",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reason}: {self.get_level_display()}"
+
+    def clean(self) -> None:
+        # A role is matched against its own questionnaire's reasons only. The
+        # role may be new and unsaved: the admin checks its rows before saving it.
+        try:
+            role, reason = self.role, self.reason
+        except ObjectDoesNotExist:
+            return  # the missing field has an error of its own
+        if role.questionnaire_id != reason.questionnaire_id:
+            raise ValidationError(
+                {"reason": _("Choose a reason of the role's own questionnaire.")},
+                code="other_questionnaire",
+            )

@@ -1,10 +1,10 @@
 """Published revisions: the questionnaire frozen as people answer it.
 
 An admin edits the questionnaire (the working copy) and publishes it. Publishing
-freezes the reasons, their active statements and every text in both languages
-into an immutable Revision. A submission is answered on one revision from start
-to end and its result is read from that revision forever, so no later edit can
-change an old result.
+freezes the reasons, their active statements, the neighbouring roles and every
+text in both languages into an immutable Revision. A submission is answered on
+one revision from start to end and its result is read from that revision
+forever, so no later edit can change an old result.
 
 A revision keeps its content as one document in the data-file format
 (`assessments.datafile.revision_document`). Read through `Revision.frozen`, it
@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
+from types import MappingProxyType
 from typing import Any
 
 from django.conf import settings
@@ -72,6 +74,23 @@ class FrozenReason:
     some_signs_from: int
     strong_signs_from: int
     statements: tuple[FrozenStatement, ...]
+    # "One thing to try"; empty in revisions published before it existed.
+    experiment: Texts = field(default_factory=Texts)
+
+    def __str__(self) -> str:
+        return str(self.title)
+
+
+@dataclass(frozen=True, eq=False)
+class FrozenRole:
+    """A neighbouring role as a revision suggests it: what it asks of each reason."""
+
+    key: str
+    order: int
+    title: Texts
+    summary: Texts
+    # {reason key: 0 (little), 1 (some) or 2 (a lot)}; read-only.
+    demands: Mapping[str, int]
 
     def __str__(self) -> str:
         return str(self.title)
@@ -85,6 +104,8 @@ class FrozenQuestionnaire:
     title: Texts
     intro: Texts
     reasons: tuple[FrozenReason, ...]
+    # Empty in revisions published before roles existed.
+    roles: tuple[FrozenRole, ...] = ()
 
     @property
     def statement_count(self) -> int:
@@ -126,13 +147,25 @@ class FrozenQuestionnaire:
                     some_signs_from=reason["some_signs_from"],
                     strong_signs_from=reason["strong_signs_from"],
                     statements=tuple(statements),
+                    experiment=Texts(reason.get("experiment") or {}),
                 )
             )
+        roles = tuple(
+            FrozenRole(
+                key=role["key"],
+                order=role["order"],
+                title=Texts(role["title"]),
+                summary=Texts(role["summary"]),
+                demands=MappingProxyType(dict(role["demands"])),
+            )
+            for role in data.get("roles", ())
+        )
         return cls(
             slug=data["slug"],
             title=Texts(data["title"]),
             intro=Texts(data["intro"]),
             reasons=tuple(reasons),
+            roles=roles,
         )
 
 

@@ -67,6 +67,12 @@ class SubmissionQuerySet(models.QuerySet):
         )
         return next(iter(Submission.objects.raw(query, [key])), None)
 
+    def earlier_results(self, token: str | None) -> SubmissionQuerySet:
+        """Return the completed submissions of the browser holding `token`, newest first."""
+        if not token:
+            return self.none()
+        return self.completed().owned_by(token).order_by("-completed_at")
+
     def with_revision(self) -> SubmissionQuerySet:
         """Join the revision without its content, which `Revision.frozen` caches."""
         return self.select_related("revision__questionnaire").defer("revision__content")
@@ -274,6 +280,51 @@ class Submission(models.Model):
     def result(self) -> scoring.Result:
         """Return the scored result, computed only from the revision and the answers."""
         return score(self.frozen, self.answer_values())
+
+    def previous_result(self) -> Submission | None:
+        """Return this browser's result completed just before this one, if any."""
+        if not self.is_complete:
+            return None
+        return (
+            Submission.objects.completed()
+            .filter(owner_key=self.owner_key, completed_at__lt=self.completed_at)
+            .with_digest()
+            .order_by("-completed_at")
+            .first()
+        )
+
+    def delete_for_good(self) -> None:
+        """Delete this submission and leave only a tombstone of its id (see DeletedSubmission)."""
+        with transaction.atomic():
+            DeletedSubmission.objects.get_or_create(id_digest=DeletedSubmission.digest(self.pk))
+            Submission.objects.filter(pk=self.pk).delete()
+
+
+class DeletedSubmission(models.Model):
+    """What is left of a submission its owner deleted: a one-way digest of its id, and the day.
+
+    Only so that its link can answer "410 Gone: deleted" rather than "not
+    found"; nothing of the answers, the owner or the revision is kept, and
+    the digest cannot be turned back into the link.
+    """
+
+    id_digest = models.CharField(_("id digest"), max_length=64, primary_key=True)
+    deleted_on = models.DateField(_("deleted on"), default=timezone.localdate)
+
+    class Meta:
+        verbose_name = _("deleted submission")
+        verbose_name_plural = _("deleted submissions")
+
+    def __str__(self) -> str:
+        return self.id_digest[:12]
+
+    @staticmethod
+    def digest(pk: uuid.UUID | str) -> str:
+        return hashlib.sha256(f"mlfit-deleted:{uuid.UUID(str(pk))}".encode()).hexdigest()
+
+    @classmethod
+    def was_deleted(cls, pk: uuid.UUID | str) -> bool:
+        return cls.objects.filter(id_digest=cls.digest(pk)).exists()
 
 
 def decode_answers(answers: str, count: int) -> list[int]:

@@ -113,6 +113,62 @@ function enhanceStep(form) {
   });
 }
 
+// On a results page: copy the link, the phone's share sheet, print. Without
+// this script the buttons stay hidden and the link is plain, selectable text.
+function enhanceResultActions(actions) {
+  var status = actions.querySelector("[data-copy-status]");
+  var linkOf = function (button) {
+    var holder = document.getElementById(button.getAttribute("data-copy-link") ||
+      button.getAttribute("data-share-link"));
+    return holder ? holder.textContent.trim() : window.location.href;
+  };
+  function say(text) {
+    if (status && text) {
+      status.textContent = text;
+    }
+  }
+  function selectLink(holder) {
+    var range = document.createRange();
+    range.selectNodeContents(holder);
+    var selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+  }
+
+  var copy = actions.querySelector("[data-copy-link]");
+  if (copy) {
+    copy.hidden = false;
+    copy.addEventListener("click", function () {
+      var holder = document.getElementById(copy.getAttribute("data-copy-link"));
+      var copied = function () { say(copy.getAttribute("data-copied")); };
+      var selected = function () {
+        if (holder) { selectLink(holder); }
+        say(copy.getAttribute("data-select"));
+      };
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(linkOf(copy)).then(copied, selected);
+      } else {
+        selected();
+      }
+    });
+  }
+
+  var share = actions.querySelector("[data-share-link]");
+  if (share && navigator.share) {
+    share.hidden = false;
+    share.addEventListener("click", function () {
+      navigator.share({ title: share.getAttribute("data-share-title"), url: linkOf(share) })
+        .catch(function () { /* the person closed the share sheet */ });
+    });
+  }
+
+  var print = actions.querySelector("[data-print]");
+  if (print && window.print) {
+    print.hidden = false;
+    print.addEventListener("click", function () { window.print(); });
+  }
+}
+
 document.addEventListener("DOMContentLoaded", function () {
   // Lets the style sheet show what only works with this script, such as the keys' hint.
   document.documentElement.classList.add("js");
@@ -143,9 +199,8 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 
-  // The share link selects itself so it is easy to copy.
-  var share = document.getElementById("share-link");
-  if (share) {
-    share.addEventListener("focus", function () { share.select(); });
+  var resultActions = document.querySelector(".result-actions");
+  if (resultActions) {
+    enhanceResultActions(resultActions);
   }
 });

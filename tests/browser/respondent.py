@@ -295,19 +295,25 @@ def headline(page: Page) -> str:
 
 
 def profile(page: Page) -> list[tuple[str, str]]:
-    """Return (reason, "band · signed score") from "Your profile", in the order shown."""
-    rows = page.get_by_role("region", name="Your profile").get_by_role("listitem")
-    return [
-        (
-            normalised(row.get_by_role("link").inner_text()),
-            normalised(row.locator(".score-text").inner_text()),
-        )
-        for row in rows.all()
-    ]
+    """Return (reason, "band · signed score") from the profile chart's table, in the order shown.
+
+    The table holds the chart's numbers for screen readers; a reason that
+    cannot be told has its band and no score.
+    """
+    rows = page.locator(".summary-card table tbody tr")
+    found = []
+    for row in rows.all():
+        band, score = (normalised(cell.text_content()) for cell in row.locator("td").all()[:2])
+        title = normalised(row.locator("th").text_content())
+        found.append((title, band if score == "—" else f"{band} · {score}"))
+    return found
 
 
 def reason_result(page: Page, title: str) -> Locator:
-    return page.get_by_role("region", name=title, exact=True)
+    """Return a reason's detail (a <details> whose heading is the reason's title)."""
+    return page.locator("details.reason-result").filter(
+        has=page.get_by_role("heading", name=title, exact=True)
+    )
 
 
 def quoted(page: Page, title: str, listed: str = WEARS_LIST) -> list[tuple[str, str]]:
@@ -315,11 +321,11 @@ def quoted(page: Page, title: str, listed: str = WEARS_LIST) -> list[tuple[str, 
 
     `listed` is the list's heading: WEARS_LIST or FITS_LIST.
     """
-    items = reason_result(page, title).locator(f"h3:text-is('{listed}') + ul.signals > li")
+    items = reason_result(page, title).locator(f"h4:text-is('{listed}') + ul.signals > li")
     return [
         (
-            normalised(item.locator("q").inner_text()),
-            normalised(item.locator(".signal-answer").inner_text()),
+            normalised(item.locator("q").text_content()),
+            normalised(item.locator(".signal-answer").text_content()),
         )
         for item in items.all()
     ]

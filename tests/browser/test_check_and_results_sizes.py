@@ -35,6 +35,7 @@ from .respondent import (
     points_here,
     profile,
     quality_notice,
+    reason_result,
     same_answer,
     start,
 )
@@ -146,7 +147,7 @@ def test_chinese_results_fit_both_sizes(site, new_context, size: str):
     page.locator("form.check-confirm").get_by_role("button").click()
 
     expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
-    perseverance = page.get_by_role("region", name="毅力", exact=True)
+    perseverance = reason_result(page, "毅力")
     expect(perseverance.locator(".band-badge")).to_contain_text("+100")
     assert "毅力" in headline(page)
     review(page, "results-chinese", size)

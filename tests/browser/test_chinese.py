@@ -16,6 +16,7 @@ from .respondent import (
     TO_CHECK,
     normalised,
     one_reason_flagged,
+    reason_result,
     reasons_of,
     started,
 )
@@ -81,7 +82,7 @@ def test_the_whole_questionnaire_and_its_result_in_chinese(site, chinese_page):
     expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
     reason = reasons_of(submission.frozen)["stakeholder-management"]
     title = reason.title["zh-hans"]
-    card = page.get_by_role("region", name="利益相关者管理", exact=True)
+    card = reason_result(page, "利益相关者管理")
     expect(card.locator(".band-badge")).to_have_text(f"{STRONG_ZH} · +100")
     expect(card).to_contain_text(reason.why_it_matters["zh-hans"])
     strongest = sorted(reason.statements, key=lambda s: (-s.weight, s.order))[0]

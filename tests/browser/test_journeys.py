@@ -97,7 +97,7 @@ def test_the_results_answer_first_then_place_each_reason_on_one_scale_and_quote_
         # A reason that cannot be told comes last: its score is not a finding.
         ("Change and rework", UNCLEAR),
     ]
-    sections = page.locator("main section[id^=reason-] h2")
+    sections = page.locator("main details.reason-result h3")
     expect(sections).to_have_text([title for title, _ in profile(page)])
 
     # The strongest answers first: the heaviest statements, then the page's order.
@@ -363,7 +363,7 @@ def test_the_questionnaire_works_with_javascript_switched_off(site, no_script_pa
     answer_every_step(page, asked, steps)
     confirm(page)
     assert headline(page).startswith("Two parts of the job may wear on you")
-    expect(page.get_by_label("Private link to this page")).to_have_value(page.url)
+    expect(page.locator("#share-link")).to_have_text(page.url)
 
     page.goto(site)
     expect(page.get_by_text("You have a questionnaire in progress")).to_have_count(0)
