@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.widgets import AdminTextareaWidget
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.forms import BaseInlineFormSet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -23,6 +24,7 @@ from . import scoring
 from .changes import describe_changes
 from .datafile import revision_document
 from .exports import csv_response
+from .forms import ExportForm
 from .models import (
     Demand,
     Question,
@@ -35,6 +37,7 @@ from .models import (
     digest_of,
 )
 from .quality import Flag
+from .workbook import xlsx_response
 
 # For strings Django's admin already translates: an alias, so that extracting
 # this app's strings leaves them to Django's own catalogue.
@@ -531,7 +534,7 @@ class SubmissionAdmin(admin.ModelAdmin):
         "answer_table",
     )
     readonly_fields = fields
-    actions = ("export_csv",)
+    actions = ("export_csv", "export_xlsx")
     show_full_result_count = False
     change_list_template = "admin/assessments/submission/change_list.html"
 
@@ -544,6 +547,11 @@ class SubmissionAdmin(admin.ModelAdmin):
                 "export/",
                 self.admin_site.admin_view(self.export_view),
                 name="assessments_submission_export",
+            ),
+            path(
+                "export/options/",
+                self.admin_site.admin_view(self.export_options_view),
+                name="assessments_submission_export_options",
             ),
             *super().get_urls(),
         ]
@@ -632,6 +640,46 @@ class SubmissionAdmin(admin.ModelAdmin):
     def export_csv(self, request, queryset):
         return csv_response(queryset)
 
+    @admin.action(description=_("Export selected submissions as XLSX"))
+    def export_xlsx(self, request, queryset):
+        return xlsx_response(queryset)
+
+    def response_action(self, request, queryset):
+        """Refuse, with a message, a selection that names something other than a listed submission.
+
+        Django filters the list by the posted ids as they come, and an id that
+        is not a UUID fails there with a server error; one of no submission in
+        the list would be dropped without a word.
+        """
+        select_across = forms.BooleanField().to_python(request.POST.get("select_across"))
+        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        if not select_across and (unknown := self.first_unknown_id(queryset, selected)):
+            self.message_user(
+                request,
+                (
+                    gettext("“%(id)s” was not a valid submission id; nothing was exported.")
+                    if chosen_action(request).startswith("export_")
+                    else gettext("“%(id)s” was not a valid submission id; nothing was done.")
+                )
+                % {"id": unknown[:60]},
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(request.get_full_path())
+        return super().response_action(request, queryset)
+
+    @staticmethod
+    def first_unknown_id(queryset, selected: list[str]) -> str | None:
+        """Return the first selected id that is not a submission of `queryset`, or None."""
+        field = Submission._meta.pk
+        ids = {}
+        for value in selected:
+            try:
+                ids[field.to_python(value)] = value
+            except ValidationError:
+                return value
+        found = set(queryset.filter(pk__in=list(ids)).values_list("pk", flat=True))
+        return next((value for pk, value in ids.items() if pk not in found), None)
+
     def export_view(self, request: HttpRequest) -> HttpResponse:
         """Stream every submission the list shows with the same filters, as CSV."""
         if not self.has_view_permission(request):
@@ -646,3 +694,32 @@ class SubmissionAdmin(admin.ModelAdmin):
             )
             return redirect("admin:assessments_submission_changelist")
         return csv_response(changelist.get_queryset(request))
+
+    def export_options_view(self, request: HttpRequest) -> HttpResponse:
+        """Show the export form, starting from the list's filters; send the file it asks for."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        if "format" in request.GET:
+            form = ExportForm(request.GET)
+            if form.is_valid():
+                return form.response()
+        else:
+            form = ExportForm(initial=ExportForm.initial_from_list(request.GET))
+        return TemplateResponse(
+            request,
+            "admin/assessments/submission/export.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": gettext("Export submissions"),
+                "form": form,
+            },
+        )
+
+
+def chosen_action(request: HttpRequest) -> str:
+    """Return the name of the action posted to a list, read as Django's admin reads it."""
+    try:
+        return request.POST.getlist("action")[int(request.POST.get("index", 0))]
+    except (ValueError, IndexError):
+        return ""

@@ -13,7 +13,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from assessments.datafile import import_document
 from assessments.models import FrozenStatement, Question, Questionnaire, ReasonCategory, Submission
@@ -178,3 +178,47 @@ def completed_submission(questionnaire, respondent) -> Submission:
     submission = start(respondent)
     complete(respondent, submission, 4)
     return submission
+
+
+# Texts a spreadsheet would read as formulas, one per statement of the formula questionnaire.
+FORMULA_TEXTS = ["+1", "-1+2", "@SUM(1+1)", "\tTab first", "\r=1+1", '=HYPERLINK("http://x")']
+
+
+@pytest.fixture
+def formula_questionnaire(db) -> Questionnaire:
+    """A questionnaire whose texts start like spreadsheet formulas, which an export must defuse.
+
+    One reason of six statements, forward and reverse-keyed in turn; its slug is "-1".
+    """
+    questionnaire = Questionnaire.objects.create(slug="-1", title="=1+1", published=True)
+    reason = ReasonCategory.objects.create(
+        questionnaire=questionnaire,
+        key="formula",
+        order=1,
+        title="=cmd|' /C calc'!A0",
+        summary="@SUM(1+1)",
+        why_it_matters="Why.",
+        advice="Advice.",
+    )
+    for order, text in enumerate(FORMULA_TEXTS, start=1):
+        Question.objects.create(
+            category=reason,
+            key=f"formula-{order}",
+            order=order,
+            statement_en=text,
+            statement_zh_hans=f"={order}+1",
+            direction="forward" if order % 2 else "reverse",
+        )
+    questionnaire.publish()
+    return questionnaire
+
+
+@pytest.fixture
+def formula_submission(formula_questionnaire) -> Submission:
+    """A finished submission on the formula questionnaire, scoring -100: every answer fits."""
+    return Submission.objects.create(
+        revision=formula_questionnaire.latest_revision(),
+        owner_key="f" * 64,
+        answers="151515",
+        completed_at=timezone.now(),
+    )

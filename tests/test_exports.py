@@ -1,4 +1,4 @@
-"""The CSV export streams: rows leave as they are read, and a failure is logged for what it is."""
+"""The CSV export streams, defuses formulas, and reads the same few queries for any number of rows."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ import pytest
 from django.core.management import call_command
 from django.http import StreamingHttpResponse
 
-from assessments import exports
+from assessments import exports, workbook
 from assessments.models import Question, Submission
+from assessments.models.revisions import frozen_revision
 
-from .conftest import complete, start
+from .conftest import FORMULA_TEXTS, complete, start
 
 
 def read_csv(response) -> list[list[str]]:
@@ -127,3 +128,71 @@ def test_generated_submissions_are_complete_varied_and_in_both_languages(many_su
     assert set(many_submissions.values_list("language", flat=True)) == {"en", "zh-hans"}
     days = {s.started_at.date() for s in many_submissions}
     assert len(days) > 100
+
+
+# -- Excel-friendly CSV ---------------------------------------------------------------------
+
+
+def test_an_excel_friendly_csv_starts_with_a_utf8_byte_order_mark(completed_submission):
+    content = b"".join(exports.csv_response(Submission.objects.all(), excel=True).streaming_content)
+
+    assert content.startswith(b"\xef\xbb\xbfsubmission,questionnaire,revision,")
+    assert content.count(b"\xef\xbb\xbf") == 1
+
+
+def test_a_plain_csv_has_no_byte_order_mark(completed_submission):
+    content = b"".join(exports.csv_response(Submission.objects.all()).streaming_content)
+
+    assert content.startswith(b"submission,questionnaire,revision,")
+    assert b"\xef\xbb\xbf" not in content
+
+
+# -- Formula injection ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["=cmd|' /C calc'!A0", "+1", "-1+2", "@SUM(1+1)", "\tTab first", "\r=1+1", "-40"],
+)
+def test_text_that_a_spreadsheet_could_read_as_a_formula_gets_a_leading_apostrophe(text):
+    assert exports.neutralised(text) == "'" + text
+
+
+@pytest.mark.parametrize("text", ["", "1+1", "ml-engineering-fit", "straight-line", "'=1", " =1"])
+def test_other_text_is_left_as_it_is(text):
+    assert exports.neutralised(text) == text
+
+
+def test_text_cells_of_the_csv_are_neutralised_while_scores_stay_numbers(formula_submission):
+    content = b"".join(exports.csv_response(Submission.objects.all()).streaming_content).decode()
+
+    header, row = list(csv.reader(io.StringIO(content)))
+    assert header[7] == "score: =cmd|' /C calc'!A0"  # starts with "score", so no formula
+    assert header[8:] == [f"'=cmd|' /C calc'!A0: {text}" for text in FORMULA_TEXTS]
+    assert row[1] == "'-1"  # the slug, text
+    assert row[7] == "-100"  # the score, a number
+    assert row[8:] == ["1", "5", "1", "5", "1", "5"]
+    # In the file itself the score is a bare number, the slug a neutralised text.
+    assert f",'-1,1,{row[3]}," in content
+    assert ",-100,1,5,1,5,1,5\r\n" in content
+
+
+# -- Queries ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("count", [5, 50])
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_an_export_makes_the_same_few_queries_however_many_submissions_it_holds(
+    questionnaire, count, file_format, django_assert_max_num_queries
+):
+    call_command("generate_submissions", count=count, seed=3, stdout=io.StringIO())
+    frozen_revision.cache_clear()  # so the revision's content is read, as in a fresh process
+    respond = workbook.xlsx_response if file_format == "xlsx" else exports.csv_response
+
+    # The revisions, the content of the one they were answered on, the rows.
+    with django_assert_max_num_queries(3):
+        response = respond(Submission.objects.all())
+        content = b"".join(response.streaming_content)
+        response.close()
+
+    assert len(content) > 1000
