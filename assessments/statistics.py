@@ -42,13 +42,23 @@ from __future__ import annotations
 import datetime
 import itertools
 import math
+from collections import Counter
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
 
-from .scoring import FORWARD, NEUTRAL, REVERSE
+from .scoring import (
+    CONTRADICTION_LEAN,
+    DEFAULT_SOME_SIGNS_FROM,
+    DEFAULT_STRONG_SIGNS_FROM,
+    FORWARD,
+    MIN_LEANING_ANSWERS,
+    NEUTRAL,
+    REVERSE,
+    Band,
+)
 
 SCALE_VALUES = (1, 2, 3, 4, 5)
 LOWEST_SCORE, HIGHEST_SCORE = -100, 100
@@ -452,6 +462,50 @@ def reason_scores(
     return np.where(total > 0, np.sign(leaning) * size, 0)
 
 
+def reason_bands(
+    values: np.ndarray,
+    directions: Sequence[str],
+    weights: Sequence[int],
+    some_signs_from: int = DEFAULT_SOME_SIGNS_FROM,
+    strong_signs_from: int = DEFAULT_STRONG_SIGNS_FROM,
+) -> np.ndarray:
+    """Return each row's band (a `scoring.Band` value), exactly as `scoring.score_reason` reads it.
+
+    `values` is the (n x k) array of the reason's stored answers, 0 where not
+    answered; unanswered and unweighted statements are left out, as there.
+    With the lean in half steps, d = value - 3 (forward) or 3 - value
+    (reverse): "not enough to tell" where the forward-keyed answers' mean d
+    and the reverse-keyed ones' have opposite signs and are each at least
+    2 * CONTRADICTION_LEAN from 0 (`scoring.is_contradictory`); otherwise
+    `scoring.band_for` of the row's score, with the answers counted that
+    lean each way (d > 0 towards "may wear on you", d < 0 towards "fits you").
+    """
+    values = np.asarray(values, dtype=np.int64)
+    sign = keying(directions)
+    used = (values > 0) & (np.asarray(weights, dtype=np.int64) > 0)
+    leaning = (values - NEUTRAL) * sign * used
+    towards = (leaning > 0).sum(axis=1)
+    against = (leaning < 0).sum(axis=1)
+    scores = reason_scores(values, directions, weights)
+    bands = np.full(len(values), int(Band.NO_LEAN), dtype=np.int64)
+    some = (scores >= some_signs_from) & (towards >= MIN_LEANING_ANSWERS)
+    fits = ~some & (scores <= -some_signs_from) & (against >= MIN_LEANING_ANSWERS)
+    bands[some] = np.where(scores[some] >= strong_signs_from, int(Band.STRONG), int(Band.SOME))
+    bands[fits] = int(Band.FITS)
+    sums, counts = [], []
+    for keyed in (sign > 0, sign < 0):
+        sums.append((leaning * keyed).sum(axis=1))
+        counts.append((used & keyed).sum(axis=1))
+    # |mean lean| >= CONTRADICTION_LEAN, the lean being d / 2: |sum of d| >= 2 * lean * count.
+    far = [
+        np.abs(total) >= 2 * CONTRADICTION_LEAN * count
+        for total, count in zip(sums, counts, strict=True)
+    ]
+    contradictory = (counts[0] > 0) & (counts[1] > 0) & (sums[0] * sums[1] < 0) & far[0] & far[1]
+    bands[contradictory] = int(Band.UNCLEAR)
+    return bands
+
+
 def score_counts(scores: np.ndarray) -> np.ndarray:
     """Return how many people have each score, as 201 counts for -100..+100.
 
@@ -519,9 +573,7 @@ def score_distribution(
     )
     shares: tuple[BandShare, ...] = ()
     if bands is not None:
-        tally: dict[Hashable, int] = {}
-        for band in bands:
-            tally[band] = tally.get(band, 0) + 1
+        tally = Counter(bands)
         order = band_order if band_order is not None else sorted(tally)
         total = len(bands)
         shares = tuple(
@@ -584,7 +636,9 @@ def reason_stats(
     scored = (raw > 0).any(axis=1)
     scores = reason_scores(raw[scored], directions, [statement.weight for statement in statements])
     if bands is not None:
-        bands = [band for band, kept in zip(bands, scored, strict=True) if kept]
+        if len(bands) != len(scored):
+            raise ValueError("Each row of answers needs a band.")
+        bands = list(itertools.compress(bands, scored))
     return ReasonStats(
         key=key,
         people=X.shape[0],

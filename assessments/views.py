@@ -26,12 +26,13 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from mlfit.ratelimit import limit_posts
 
-from . import chart, pdf, preview, quality, roles, scoring, summary
+from . import chart, pdf, preview, quality, roles, scoring, standing, summary
 from .forms import StepForm
 from .models import (
     AlreadyComplete,
     DeletedSubmission,
     FrozenReason,
+    ReasonScoreCount,
     Revision,
     Submission,
     owner_key_for,
@@ -573,9 +574,28 @@ def results(request: HttpRequest, submission_id: uuid.UUID) -> HttpResponse:
                     reverse("assessments:results_preview", args=[submission.pk])
                 ),
                 "source": SOURCE_ARTICLE,
+                "standings": standings(submission),
             },
         )
     )
+
+
+def standings(submission: Submission) -> list[standing.Standing]:
+    """Return where the person's scores stand among the people who took the same revision.
+
+    One query reads the revision's norms. Not cached with the page: they
+    change as people complete, while the page's text does not. Nothing is
+    said before enough people took the revision, nor for answers that do not
+    give a clear picture (a percentile would lend them a precision they lack).
+    """
+    counts = ReasonScoreCount.objects.counts_for(submission.revision_id)
+    minimum = settings.MLFIT_NORMS_MIN
+    if not any(count.sum() >= minimum for count in counts.values()):
+        return []
+    values = submission.answer_values()
+    if submission.quality(values).is_low:
+        return []
+    return standing.standings(submission.result(), counts, minimum)
 
 
 def reading(submission: Submission) -> dict:

@@ -223,6 +223,12 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # The questionnaire shown on the landing page.
 MLFIT_QUESTIONNAIRE_SLUG = os.environ.get("MLFIT_QUESTIONNAIRE_SLUG", "ml-engineering-fit")
 
+# Norms on the results page ("lean more towards … than 72% of the 1,340 people who
+# took this version"): shown for a revision once this many people have completed it
+# without an answer-quality flag. Fewer, and a percentile says more about chance than
+# about people (assessments.statistics.MIN_NORM_GROUP).
+MLFIT_NORMS_MIN = int(os.environ.get("MLFIT_NORMS_MIN", 100))
+
 # The largest request body read at all (a step is about 1 KB; an admin edit of
 # the whole questionnaire about 100 KB). Larger ones get a 413 page.
 MLFIT_MAX_REQUEST_BYTES = int(os.environ.get("MLFIT_MAX_REQUEST_BYTES", 1024 * 1024))

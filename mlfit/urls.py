@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from assessments.admin_statistics import statistics_view
+
 admin.site.site_header = _("mlfit administration")
 admin.site.site_title = _("mlfit admin")
 admin.site.index_title = _("Questionnaires and submissions")
@@ -25,6 +27,12 @@ def favicon(request: HttpRequest) -> FileResponse:
 
 urlpatterns = [
     path("favicon.ico", favicon),
+    # Before the admin's own URLs, which would take admin/statistics/ for an app's page.
+    path(
+        "admin/statistics/",
+        admin.site.admin_view(statistics_view),
+        name="admin-statistics",
+    ),
     path("admin/", admin.site.urls),
     # set_language: the language switcher on every page posts here.
     path("i18n/", include("django.conf.urls.i18n")),

@@ -44,7 +44,15 @@ from scipy import special
 from scipy import stats as scipy_stats
 
 from assessments import statistics
-from assessments.scoring import FORWARD, REVERSE, Band, reason_score
+from assessments.scoring import (
+    FORWARD,
+    REVERSE,
+    AnswerInput,
+    Band,
+    ReasonInput,
+    reason_score,
+    score_reason,
+)
 
 # numpy says "divide by zero" as a RuntimeWarning: none may happen here.
 pytestmark = pytest.mark.filterwarnings("error::RuntimeWarning")
@@ -358,6 +366,60 @@ def test_reason_scores_are_the_scoring_modules_scores(row):
     score = statistics.reason_scores(np.array([values]), directions, weights)[0]
 
     assert score == reason_score(answered)
+
+
+def test_reason_bands_match_the_hand_computed_bands():
+    # The six complete people score -50, 10, 0, -30, 30, 40 (above). Person 1 leans
+    # against on two answers (x1 = 1, x2 = 2), person 4 on three: "fits you" at -25 or
+    # below. Persons 5 and 6 lean towards on two and three: "may wear on you" from +25.
+    # Person 7 scores 63 with two answers towards: "likely to wear on you" from +60.
+    # Person 8 answered nothing: no lean.
+    values = statistics.answer_array(ANSWERS, 4)
+
+    bands = statistics.reason_bands(values, DIRECTIONS, WEIGHTS, 25, 60)
+
+    assert [Band(band) for band in bands] == [
+        Band.FITS,
+        Band.NO_LEAN,
+        Band.NO_LEAN,
+        Band.FITS,
+        Band.SOME,
+        Band.SOME,
+        Band.STRONG,
+        Band.NO_LEAN,
+    ]
+
+
+def test_a_reason_agreed_with_both_ways_is_not_enough_to_tell():
+    # Forward statements agreed with (d = +2, +1: mean lean 0.75), the reverse-keyed one
+    # agreed with too (d = -1: lean -0.5): each at least half a step, opposite ways.
+    # The second person agrees with the forward ones and disagrees with the other: +100.
+    values = np.array([[5, 4, 4, 3], [5, 5, 1, 5]])
+
+    bands = statistics.reason_bands(values, DIRECTIONS, WEIGHTS)
+
+    assert bands.tolist() == [Band.UNCLEAR, Band.STRONG]
+
+
+@given(answer_rows, st.integers(0, 60), st.integers(0, 100))
+def test_reason_bands_are_the_scoring_modules_bands(row, some, strong):
+    values, directions, weights = zip(*row, strict=True)
+    reason = ReasonInput(
+        key="r",
+        title="R",
+        order=1,
+        answers=[
+            AnswerInput(statement=f"s{i}", value=v, direction=d, weight=w)
+            for i, (v, d, w) in enumerate(row)
+            if v > 0
+        ],
+        some_signs_from=some,
+        strong_signs_from=strong,
+    )
+
+    band = statistics.reason_bands(np.array([values]), directions, weights, some, strong)[0]
+
+    assert Band(band) is score_reason(reason).band
 
 
 def test_score_distribution_matches_the_hand_computed_values():

@@ -1,5 +1,6 @@
 """Models of the assessments app: the questionnaire, its revisions, and what respondents answered."""
 
+from .norms import ReasonScoreCount
 from .questionnaire import (
     Demand,
     Direction,
@@ -33,6 +34,7 @@ __all__ = [
     "Question",
     "Questionnaire",
     "ReasonCategory",
+    "ReasonScoreCount",
     "Revision",
     "Role",
     "RoleDemand",

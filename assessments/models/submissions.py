@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .. import quality, scoring
+from .norms import ReasonScoreCount
 from .revisions import FrozenQuestionnaire, FrozenReason, Revision, frozen_revision
 
 UNANSWERED = 0
@@ -271,11 +272,23 @@ class Submission(models.Model):
                 fields["completed_at"] = timezone.now()
                 self.step_times = times
                 fields["quality_flags"] = ",".join(self.quality(values).flags)
+                if not fields["quality_flags"]:
+                    # Counted in the norms in the same transaction: both or neither.
+                    ReasonScoreCount.objects.count_in(self.revision_id, self.norm_scores(values))
             if fields["answers"] != stored or len(fields) > 1:
                 Submission.objects.filter(pk=self.pk).update(**fields)
         for field, value in fields.items():
             setattr(self, field, value)
         return self.is_complete
+
+    def norm_scores(self, values: list[int] | None = None) -> dict[str, int]:
+        """Return the scores this submission counts with in the norms: {reason key: score}."""
+        values = self.answer_values() if values is None else values
+        return {reason.key: reason.score for reason in score(self.frozen, values).reasons}
+
+    def counts_in_norms(self) -> bool:
+        """Return True if the norms count this submission: completed, with no quality flag."""
+        return self.is_complete and not self.quality_flags
 
     def result(self) -> scoring.Result:
         """Return the scored result, computed only from the revision and the answers."""
@@ -297,7 +310,10 @@ class Submission(models.Model):
         """Delete this submission and leave only a tombstone of its id (see DeletedSubmission)."""
         with transaction.atomic():
             DeletedSubmission.objects.get_or_create(id_digest=DeletedSubmission.digest(self.pk))
-            Submission.objects.filter(pk=self.pk).delete()
+            deleted, _by_model = Submission.objects.filter(pk=self.pk).delete()
+            if deleted and self.counts_in_norms():
+                # A person who deletes their results leaves the norms as well.
+                ReasonScoreCount.objects.take_away(self.revision_id, self.norm_scores())
 
 
 class DeletedSubmission(models.Model):

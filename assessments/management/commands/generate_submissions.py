@@ -12,7 +12,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from assessments.models import FrozenQuestionnaire, Revision, Submission
+from assessments.models import FrozenQuestionnaire, ReasonScoreCount, Revision, Submission
+from assessments.models.norms import score_counts
 from assessments.models.submissions import assess, decode_answers
 from assessments.quality import StepTiming
 
@@ -115,8 +116,11 @@ class Command(BaseCommand):
                         quality_flags=",".join(assess(frozen, values, timings).flags),
                     )
                 )
+            unflagged = [submission.answers for submission in batch if not submission.quality_flags]
             with transaction.atomic():
                 Submission.objects.bulk_create(batch, batch_size=1000)
+                # As a confirmed submission would be: counted in the norms if not flagged.
+                ReasonScoreCount.objects.add(revision.pk, score_counts(frozen.reasons, unflagged))
             made += len(batch)
         self.stdout.write(
             self.style.SUCCESS(
