@@ -147,21 +147,26 @@ def lookup(request: HttpRequest, submission_id: uuid.UUID) -> Submission | HttpR
     raise Http404("No such submission.")
 
 
-def owned_submission(request: HttpRequest, submission_id: uuid.UUID) -> Submission | HttpResponse:
-    """Return the submission if this browser may change it, else a page saying why not."""
+def owned_submission(
+    request: HttpRequest, submission_id: uuid.UUID, refusal: tuple[str, str] | None = None
+) -> Submission | HttpResponse:
+    """Return the submission if this browser may change it, else a page saying why not.
+
+    `refusal` is the (title, message) of that page when it is not about answering.
+    """
     submission = lookup(request, submission_id)
     if isinstance(submission, HttpResponse):
         return submission
     if not submission.is_owned_by(owner_token(request)):
-        return problem(
-            request,
-            403,
+        title, message = refusal or (
             _("This questionnaire belongs to another browser"),
             _(
                 "Answers can only be changed in the browser that started them. "
                 "You can start your own questionnaire from the home page."
             ),
         )
+        next_step = (submission.get_absolute_url(), _("Back to the results")) if refusal else None
+        return problem(request, 403, title, message, next_step=next_step)
     return submission
 
 
@@ -718,20 +723,19 @@ def cached_key(kind: str, pk: uuid.UUID, language: str) -> str:
 @limit_posts("post", "MLFIT_POST_LIMIT")
 def delete_results(request: HttpRequest, submission_id: uuid.UUID) -> HttpResponse:
     """Ask, then delete a submission for good: only from the browser that answered it."""
-    submission = lookup(request, submission_id)
-    if isinstance(submission, HttpResponse):
-        return submission
-    if not submission.is_owned_by(owner_token(request)):
-        return problem(
-            request,
-            403,
+    submission = owned_submission(
+        request,
+        submission_id,
+        refusal=(
             _("Only the person who answered can delete these results"),
             _(
                 "These results can be deleted only in the browser that answered the "
                 "questionnaire. Anyone else with the link can read them, but not delete them."
             ),
-            next_step=(submission.get_absolute_url(), _("Back to the results")),
-        )
+        ),
+    )
+    if isinstance(submission, HttpResponse):
+        return submission
     if request.method == "POST":
         completed = submission.completed_at
         submission.delete_for_good()
