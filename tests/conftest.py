@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -147,6 +149,19 @@ def leaning(submission: Submission, leans: dict[str, int], default: int = -1) ->
             forward = statement.direction == "forward"
             values[statement.position] = 3 + lean if forward else 3 - lean
     return values
+
+
+def close_response(response) -> None:
+    """Close a response made outside the test client, as the client closes its own.
+
+    Closing sends request_finished, whose close_old_connections would close the
+    connection holding the test's transaction on PostgreSQL.
+    """
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
 
 
 def check_url(submission: Submission) -> str:

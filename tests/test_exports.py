@@ -14,7 +14,7 @@ from assessments import exports, workbook
 from assessments.models import Question, Submission
 from assessments.models.revisions import frozen_revision
 
-from .conftest import FORMULA_TEXTS, complete, start
+from .conftest import FORMULA_TEXTS, close_response, complete, start
 
 
 def read_csv(response) -> list[list[str]]:
@@ -193,6 +193,6 @@ def test_an_export_makes_the_same_few_queries_however_many_submissions_it_holds(
     with django_assert_max_num_queries(3):
         response = respond(Submission.objects.all())
         content = b"".join(response.streaming_content)
-        response.close()
+        close_response(response)
 
     assert len(content) > 1000

@@ -12,12 +12,12 @@ from django.http import FileResponse, StreamingHttpResponse
 from assessments import exports, workbook
 from assessments.models import Question, Submission
 
-from .conftest import FORMULA_TEXTS, answer_step, complete, start
+from .conftest import FORMULA_TEXTS, answer_step, close_response, complete, start
 
 
 def read_workbook(response) -> openpyxl.Workbook:
     content = b"".join(response.streaming_content)
-    response.close()
+    close_response(response)
     return openpyxl.load_workbook(io.BytesIO(content))
 
 
