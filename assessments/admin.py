@@ -37,7 +37,7 @@ from .models import (
     digest_of,
 )
 from .quality import Flag
-from .workbook import xlsx_response
+from .workbook import too_many_rows, too_many_rows_message, xlsx_response
 
 # For strings Django's admin already translates: an alias, so that extracting
 # this app's strings leaves them to Django's own catalogue.
@@ -642,6 +642,9 @@ class SubmissionAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Export selected submissions as XLSX"))
     def export_xlsx(self, request, queryset):
+        if too_many_rows(queryset):
+            self.message_user(request, too_many_rows_message(), messages.ERROR)
+            return None
         return xlsx_response(queryset)
 
     def response_action(self, request, queryset):

@@ -19,7 +19,7 @@ from . import scoring
 from .exports import csv_response
 from .models import FrozenStatement, Revision, Submission
 from .widgets import StatementScales
-from .workbook import xlsx_response
+from .workbook import too_many_rows, too_many_rows_message, xlsx_response
 
 SCALE_CHOICES = [(str(value), label) for value, label in scoring.SCALE]
 ERROR_MESSAGES = {
@@ -154,6 +154,8 @@ class ExportForm(forms.Form):
                 _("The first day is after the last day; swap them or change one."),
                 code="dates_reversed",
             )
+        if cleaned.get("format") == self.XLSX and too_many_rows(self.submissions()):
+            self.add_error("format", ValidationError(too_many_rows_message(), code="too_many"))
         return cleaned
 
     @classmethod

@@ -25,6 +25,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.http import FileResponse
 from django.utils import translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
@@ -204,6 +205,23 @@ def write_workbook(submissions: QuerySet[Submission], file: IO[bytes]) -> None:
     for row in codebook_rows(columns):
         codebook.append([xlsx_value(value) for value in row])
     workbook.save(file)
+
+
+def too_many_rows(submissions: QuerySet[Submission]) -> bool:
+    """Return whether the submissions are more than one workbook holds (MLFIT_XLSX_MAX_ROWS).
+
+    Counts at most one past the limit, so asking costs the same for a million.
+    """
+    limit = settings.MLFIT_XLSX_MAX_ROWS
+    return submissions.order_by()[: limit + 1].count() > limit
+
+
+def too_many_rows_message() -> str:
+    return gettext(
+        "A workbook holds at most %(limit)s submissions: it is sent only once it is written "
+        "in full, and a larger one takes longer to write than the server waits. Choose CSV, "
+        "which starts downloading at once however many there are, or narrow the selection."
+    ) % {"limit": number_format(settings.MLFIT_XLSX_MAX_ROWS, force_grouping=True)}
 
 
 def xlsx_response(submissions: QuerySet[Submission]) -> FileResponse:

@@ -229,6 +229,11 @@ MLFIT_QUESTIONNAIRE_SLUG = os.environ.get("MLFIT_QUESTIONNAIRE_SLUG", "ml-engine
 # about people (assessments.statistics.MIN_NORM_GROUP).
 MLFIT_NORMS_MIN = int(os.environ.get("MLFIT_NORMS_MIN", 100))
 
+# The most submissions one XLSX export holds. A workbook is sent only once written in
+# full, at about half a millisecond a row, so a larger one would outlast the proxy's and
+# gunicorn's 30 s (deploy/); the CSV streams any number. Raise both timeouts to raise it.
+MLFIT_XLSX_MAX_ROWS = int(os.environ.get("MLFIT_XLSX_MAX_ROWS", 20000))
+
 # The largest request body read at all (a step is about 1 KB; an admin edit of
 # the whole questionnaire about 100 KB). Larger ones get a 413 page.
 MLFIT_MAX_REQUEST_BYTES = int(os.environ.get("MLFIT_MAX_REQUEST_BYTES", 1024 * 1024))

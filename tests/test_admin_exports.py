@@ -208,6 +208,46 @@ def test_the_export_page_sends_a_workbook_of_the_same_submissions(admin_client, 
     assert [row[0] for row in rows[1:]] == [str(done.pk)]
 
 
+TOO_MANY_FOR_A_WORKBOOK = (
+    "A workbook holds at most 2 submissions: it is sent only once it is written in full, and "
+    "a larger one takes longer to write than the server waits. Choose CSV, which starts "
+    "downloading at once however many there are, or narrow the selection."
+)
+
+
+def test_a_workbook_of_more_submissions_than_the_limit_is_refused_with_a_way_out(
+    admin_client, revision, settings
+):
+    settings.MLFIT_XLSX_MAX_ROWS = 2
+    for day in (2, 3, 4):
+        stored(revision, completed=at(3, day))
+
+    refused = export_page(admin_client, format="xlsx")
+    narrowed = export_page(admin_client, format="xlsx", completed_from="2026-03-03")
+    as_csv = export_page(admin_client, format="csv")
+
+    assert refused.status_code == 200
+    assert not refused.streaming
+    assert TOO_MANY_FOR_A_WORKBOOK in page_text(refused)
+    assert narrowed["Content-Disposition"].endswith('.xlsx"')
+    assert len(exported_ids(as_csv)) == 3
+
+
+def test_the_xlsx_action_refuses_more_submissions_than_the_limit_with_a_message(
+    admin_client, revision, settings
+):
+    settings.MLFIT_XLSX_MAX_ROWS = 2
+    chosen = [str(stored(revision, completed=at(3, day)).pk) for day in (2, 3, 4)]
+
+    refused = post_action(admin_client, "export_xlsx", *chosen)
+    allowed = post_action(admin_client, "export_xlsx", *chosen[:2])
+
+    assert refused.status_code == 302
+    assert messages_shown(admin_client.get(refused.url)) == [TOO_MANY_FOR_A_WORKBOOK]
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(allowed.streaming_content)))
+    assert len(list(workbook["Submissions"].values)) == 3  # the header and two rows
+
+
 def test_reversed_days_are_refused_with_a_message_that_says_how_to_fix_them(admin_client, revision):
     stored(revision, completed=at(3, 2))
 
