@@ -16,6 +16,7 @@ from assessments.models import (
     Question,
     Questionnaire,
     ReasonCategory,
+    ReasonScoreCount,
     Revision,
     Submission,
     owner_key_for,
@@ -445,3 +446,37 @@ def test_generated_submissions_carry_step_times_and_the_flags_the_quality_check_
         flags.update(code for code in submission.quality_flags.split(",") if code)
     # Speeders, straight lines, contradictions and fence-sitters all turn up, as in real samples.
     assert flags == {"speeding", "straight-line", "contradictions", "mostly-neutral"}
+
+
+def test_generated_unfinished_submissions_left_at_a_step_they_were_shown_and_count_in_no_norm(
+    questionnaire,
+):
+    call_command("generate_submissions", count=400, seed=5, unfinished=0.5, stdout=StringIO())
+
+    left = list(Submission.objects.filter(completed_at__isnull=True))
+    completed_unflagged = Submission.objects.filter(completed_at__isnull=False, quality_flags="")
+    assert 120 < len(left) < 280
+    steps_left_at = []
+    for submission in left:
+        *answered, last = submission.step_times
+        assert last[0] is not None and last[1] is None  # shown, never answered
+        assert all(shown is not None and done is not None for shown, done in answered)
+        values = submission.answer_values()
+        reasons = submission.frozen.reasons
+        given = sum(len(reason.statements) for reason in reasons[: len(answered)])
+        assert all(values[:given]) and not any(values[given:])
+        assert submission.quality_flags == ""
+        steps_left_at.append(len(submission.step_times))
+    # Most leave early, and someone leaves at every step.
+    assert set(steps_left_at) == {1, 2, 3, 4, 5}
+    assert steps_left_at.count(1) > steps_left_at.count(5)
+    counted = ReasonScoreCount.objects.filter(reason_key=reasons[0].key)
+    assert sum(row.people for row in counted) == completed_unflagged.count()
+
+
+def test_generating_refuses_a_share_of_unfinished_outside_0_to_1(questionnaire):
+    with pytest.raises(CommandError) as error:
+        call_command("generate_submissions", count=3, unfinished=1.5, stdout=StringIO())
+
+    assert str(error.value) == "--unfinished must be from 0 to 1."
+    assert not Submission.objects.exists()

@@ -62,10 +62,30 @@ def step_times(rng: random.Random, frozen: FrozenQuestionnaire) -> list[list[flo
     return times
 
 
+def left_at(rng: random.Random, steps: int) -> int:
+    """Return the step an unfinished person left at (1..steps), earlier steps more likely.
+
+    Step k is chosen with weight 1/k: most people who leave do so on the
+    first pages, as in web surveys.
+    """
+    return rng.choices(range(1, steps + 1), weights=[1 / k for k in range(1, steps + 1)])[0]
+
+
+def leave_early(
+    rng: random.Random, frozen: FrozenQuestionnaire, answers: str, times: list
+) -> tuple[str, list]:
+    """Return the answers and step times of someone who left: shown a step, never answered it."""
+    step = left_at(rng, len(frozen.reasons))
+    answered = sum(len(reason.statements) for reason in frozen.reasons[: step - 1])
+    kept = answers[:answered] + "0" * (len(answers) - answered)
+    return kept, [*times[: step - 1], [times[step - 1][0], None]]
+
+
 class Command(BaseCommand):
     help = (
-        "Add N completed submissions with varied, realistic answers on the latest revision "
-        "of a questionnaire, spread over past dates and both languages."
+        "Add N submissions with varied, realistic answers on the latest revision of a "
+        "questionnaire, spread over past dates and both languages: all completed, or a "
+        "share left unfinished (--unfinished)."
     )
 
     def add_arguments(self, parser):
@@ -77,10 +97,19 @@ class Command(BaseCommand):
         )
         parser.add_argument("--days", type=int, default=365, help="Spread over this many days.")
         parser.add_argument("--seed", type=int, default=None, help="For a repeatable data set.")
+        parser.add_argument(
+            "--unfinished",
+            type=float,
+            default=0.0,
+            help="The share (0 to 1) who leave before confirming, mostly on the first steps "
+            "(default 0: everyone completes).",
+        )
 
-    def handle(self, *args, count, slug, days, seed, **options):
+    def handle(self, *args, count, slug, days, seed, unfinished, **options):
         if count < 1 or days < 1:
             raise CommandError("--count and --days must be at least 1.")
+        if not 0 <= unfinished <= 1:
+            raise CommandError("--unfinished must be from 0 to 1.")
         revision = Revision.objects.filter(questionnaire__slug=slug).order_by("-number").first()
         if revision is None:
             raise CommandError(f"No published revision of “{slug}”. Run load_questionnaire first.")
@@ -103,20 +132,29 @@ class Command(BaseCommand):
                     for reason, (shown, answered) in zip(frozen.reasons, times, strict=True)
                 ]
                 values = decode_answers(answers, frozen.statement_count)
+                completed = started + timedelta(seconds=times[-1][1] + rng.uniform(5, 60))
+                flags = ",".join(assess(frozen, values, timings).flags)
+                if rng.random() < unfinished:
+                    answers, times = leave_early(rng, frozen, answers, times)
+                    completed, flags = None, ""
                 batch.append(
                     Submission(
                         id=uuid.UUID(int=rng.getrandbits(128), version=4),
                         revision=revision,
                         owner_key=f"{rng.getrandbits(256):064x}",
                         started_at=started,
-                        completed_at=started + timedelta(seconds=times[-1][1] + rng.uniform(5, 60)),
+                        completed_at=completed,
                         language=languages[0] if rng.random() < 0.7 else rng.choice(languages),
                         answers=answers,
                         step_times=times,
-                        quality_flags=",".join(assess(frozen, values, timings).flags),
+                        quality_flags=flags,
                     )
                 )
-            unflagged = [submission.answers for submission in batch if not submission.quality_flags]
+            unflagged = [
+                submission.answers
+                for submission in batch
+                if submission.completed_at and not submission.quality_flags
+            ]
             with transaction.atomic():
                 Submission.objects.bulk_create(batch, batch_size=1000)
                 # As a confirmed submission would be: counted in the norms if not flagged.
@@ -124,7 +162,6 @@ class Command(BaseCommand):
             made += len(batch)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Added {made} completed submissions on {revision} "
-                f"in {time.monotonic() - began:.1f} s."
+                f"Added {made} submissions on {revision} in {time.monotonic() - began:.1f} s."
             )
         )
