@@ -17,8 +17,9 @@ questions, one category per page.
    read from /proc before and after. Each app's figures are also given as a
    ratio to its own trivial view in the same round, and mlfit's over the
    peer's. Every answer in a measured interval must have the expected status.
-2. Scale. On PostgreSQL and on SQLite, mlfit's admin, results page and CSV
-   export with N generated submissions (manage.py generate_submissions),
+2. Scale. On PostgreSQL and on SQLite, mlfit's admin (the submission list,
+   a submission, the statistics page cached and computed afresh), results page
+   and CSV export with N generated submissions (manage.py generate_submissions),
    against the same pages on a near-empty database in the same run; storage
    per submission; the time to generate them.
 
@@ -75,6 +76,10 @@ TRIVIAL_PATH = "/health/"
 ADMIN_LIST_PATH = "/admin/assessments/submission/"
 ADMIN_CHANGE_PATH = "/admin/assessments/submission/{id}/change/"
 EXPORT_PATH = "/admin/assessments/submission/export/"
+STATISTICS_PATH = "/admin/statistics/"
+# Each a filter that keeps every submission but makes its own cache key, so that
+# each GET computes the statistics afresh.
+FRESH_STATISTICS = [f"{STATISTICS_PATH}?started_to=2099-01-{day:02d}" for day in range(1, 6)]
 SUPERUSER = "bench"
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 STORAGE_SAMPLE = 10_000
@@ -739,6 +744,13 @@ def timed_ms(browser: Browser, path: str, repeat: int = 5) -> float:
     return statistics.median(times)
 
 
+def once_ms(browser: Browser, path: str) -> float:
+    """Return the time in ms of one GET of `path`."""
+    started = time.perf_counter()
+    browser.send("GET", path)
+    return (time.perf_counter() - started) * 1000
+
+
 def admin_login(port: int, password: str) -> Browser:
     """Log in to the admin as the benchmark's superuser, through the login form with CSRF."""
     browser = Browser(port)
@@ -881,6 +893,7 @@ def scale_figures(
     pages = {
         "admin list": (ADMIN_LIST_PATH, admin),
         "admin change page": (ADMIN_CHANGE_PATH.format(id=submission), admin),
+        "admin statistics": (STATISTICS_PATH, admin),
         "results page": (results, respondent),
     }
     counted = {name: (path, browser is admin) for name, (path, browser) in pages.items()}
@@ -893,6 +906,7 @@ def scale_figures(
         return {
             "ms": {name: timed_ms(browser, path) for name, (path, browser) in pages.items()},
             "queries": query_counts(env, counted),
+            "fresh statistics ms": [once_ms(admin, path) for path in FRESH_STATISTICS],
         }
 
     say(f"scale on {backend}: near-empty database")
@@ -1074,9 +1088,16 @@ def scale_report(results: dict[str, dict], args: argparse.Namespace, timeout: in
             lambda r: f"{r['generate']['seconds']:.1f} s ({r['generate']['per_s']:.0f}/s)",
         ),
     ]
-    for name in ("admin list", "admin change page", "results page"):
+    for name in ("admin list", "admin change page", "admin statistics", "results page"):
         rows.append(row(f"{name}, near-empty (1 submission)", page("near-empty", name)))
         rows.append(row(f"{name}, {count}", page("at scale", name)))
+    for when, label in (("near-empty", "near-empty (1 submission)"), ("at scale", count)):
+        rows.append(
+            row(
+                f"admin statistics computed afresh, {label}",
+                lambda r, when=when: f"{spread(r[when]['fresh statistics ms'])} ms",
+            )
+        )
     export = [
         ("CSV export: rows x columns", lambda e: f"{e['rows']:,} x {e['columns']}"),
         (
@@ -1108,7 +1129,9 @@ def scale_report(results: dict[str, dict], args: argparse.Namespace, timeout: in
         "Page times: median of 5 GETs one at a time, after a warm-up (1 s of wrk -c2, so both "
         "workers have served the page, then one GET); near-empty and full come from the same "
         "server and the same submission, each after a VACUUM ANALYZE on PostgreSQL. Queries: a Django test client's second request (the "
-        "results page without a session).",
+        "results page without a session). The statistics page is cached for five minutes "
+        "once computed; computed afresh: min / median / max of 5 GETs, each with a filter of "
+        "its own so that none is served from the cache.",
         "Export: the full CSV over HTTP, parsed as it arrives; the memory of the worker that "
         "served it, polled every 10 ms.",
     ]
