@@ -303,7 +303,7 @@ def concern_text(concern: statistics.Concern, frozen: FrozenQuestionnaire) -> st
 
 
 # The histogram's drawing area, in SVG units; CSS scales it to the page.
-CHART_WIDTH, CHART_HEIGHT = 420, 150
+CHART_WIDTH, CHART_HEIGHT = 420, 156
 PLOT_LEFT, PLOT_RIGHT, PLOT_TOP, PLOT_BOTTOM = 22, 398, 12, 120
 AXIS_SCORES = (-100, -50, 0, 50, 100)
 
