@@ -130,7 +130,7 @@ def keying(directions: Sequence[str]) -> np.ndarray:
     unknown = set(directions) - {FORWARD, REVERSE}
     if unknown:
         raise ValueError(f"Unknown direction {sorted(unknown)[0]!r}.")
-    return np.array([1 if direction == FORWARD else -1 for direction in directions], dtype=np.int64)
+    return np.array([1 if direction == FORWARD else -1 for direction in directions], dtype=np.int32)
 
 
 # Reliability ---------------------------------------------------------------
@@ -373,10 +373,9 @@ def f_quantile(p: float, df1: float, df2: float) -> float:
     """Return the p quantile of the F distribution with df1 and df2 degrees of freedom.
 
     P(F <= x) = I_y(df1/2, df2/2) with y = df1 x / (df1 x + df2), so
-    x = df2 y / (df1 (1 - y)). Below the median y is found by bisection; above
+    x = df2 y / (df1 (1 - y)). Below the median y is found directly; above
     it 1 - y, from I_(1-y)(df2/2, df1/2) = 1 - p, so that a y close to 1 keeps
-    its precision. Bisection runs until the interval cannot shrink (the last
-    bit of a float).
+    its precision.
     """
     if not 0 < p < 1:
         raise ValueError("A quantile's probability is between 0 and 1.")
@@ -390,15 +389,31 @@ def f_quantile(p: float, df1: float, df2: float) -> float:
 
 
 def _beta_quantile(p: float, a: float, b: float) -> float:
+    """Return the y with I_y(a, b) = p, by Newton's method kept inside a bracket.
+
+    Each step evaluates the incomplete beta function once, which costs about
+    sqrt(max(a, b)) terms: with a hundred thousand people, a millisecond.
+    Newton's steps, using the beta density as the derivative, need a handful
+    of them where bisection needs fifty; a step that would leave the bracket
+    known to hold y bisects it instead, so the search cannot diverge. It ends
+    when a step no longer changes y in its last bits.
+    """
+    log_beta = math.lgamma(a) + math.lgamma(b) - math.lgamma(a + b)
     low, high = 0.0, 1.0
+    y = a / (a + b)  # the mean: where the mass is
     while True:
-        middle = (low + high) / 2
-        if middle in (low, high):
-            return middle
-        if regularized_beta(middle, a, b) < p:
-            low = middle
+        error = regularized_beta(y, a, b) - p
+        if error < 0:
+            low = y
         else:
-            high = middle
+            high = y
+        density = math.exp((a - 1) * math.log(y) + (b - 1) * math.log1p(-y) - log_beta)
+        following = y - error / density if density > 0 else math.nan
+        if not low < following < high:
+            following = (low + high) / 2
+        if following in (low, high) or abs(following - y) <= 1e-15 * y:
+            return following
+        y = following
 
 
 # Answers and scores --------------------------------------------------------
@@ -452,9 +467,9 @@ def reason_scores(
     integers: floor((100 |S| + W) / (2 W)) with the sign of S = sum(w d),
     W = sum(w). A row with nothing answered scores 0, as `reason_score` does.
     """
-    values = np.asarray(values, dtype=np.int64)
+    values = np.asarray(values, dtype=np.int32)
     sign = keying(directions)
-    weight = np.maximum(np.asarray(weights, dtype=np.int64), 0) * (values > 0)
+    weight = np.maximum(np.asarray(weights, dtype=np.int32), 0) * (values > 0)
     leaning = ((values - NEUTRAL) * sign * weight).sum(axis=1)
     total = weight.sum(axis=1)
     safe = np.maximum(total, 1)
@@ -480,9 +495,9 @@ def reason_bands(
     `scoring.band_for` of the row's score, with the answers counted that
     lean each way (d > 0 towards "may wear on you", d < 0 towards "fits you").
     """
-    values = np.asarray(values, dtype=np.int64)
+    values = np.asarray(values, dtype=np.int32)
     sign = keying(directions)
-    used = (values > 0) & (np.asarray(weights, dtype=np.int64) > 0)
+    used = (values > 0) & (np.asarray(weights, dtype=np.int32) > 0)
     leaning = (values - NEUTRAL) * sign * used
     towards = (leaning > 0).sum(axis=1)
     against = (leaning < 0).sum(axis=1)
