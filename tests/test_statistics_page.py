@@ -569,3 +569,13 @@ def test_the_page_renders_in_chinese(admin_client, answered):
     assert response.status_code == 200
     assert '<html lang="zh-hans"' in response.content.decode()
     assert "0.58" in text(response)
+
+
+def test_counts_in_the_thousands_are_grouped_for_reading(admin_client, stats_questionnaire):
+    more(stats_questionnaire.latest_revision(), 1200)
+
+    page = text(figures(admin_client))
+
+    # In English; Django's Chinese number format groups no digits, so 1200 there.
+    assert "N = 1,200" in page
+    assert "1200" not in page
