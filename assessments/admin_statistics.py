@@ -236,7 +236,7 @@ def reason_figures(reason: FrozenReason, values: np.ndarray) -> statistics.Reaso
         reason.key,
         values,
         statements,
-        bands=bands.tolist(),
+        bands=bands,
         band_order=[int(band) for band in BAND_ORDER],
     )
 
