@@ -6,15 +6,18 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import PAGE_VAR
 from django.contrib.admin.widgets import AdminTextareaWidget
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.core.paginator import Paginator
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.forms import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +30,7 @@ from .exports import csv_response
 from .forms import ExportForm
 from .models import (
     Demand,
+    FrozenReason,
     Question,
     Questionnaire,
     ReasonCategory,
@@ -447,6 +451,10 @@ DEMAND_LABELS = dict(Demand.choices)
 # -- Submissions ------------------------------------------------------------------
 
 
+# The submissions list's order: incomplete ones have no date and come last.
+NEWEST_COMPLETED = F("completed_at").desc(nulls_last=True)
+
+
 class CompletedFilter(admin.SimpleListFilter):
     title = _("status")
     parameter_name = "status"
@@ -504,23 +512,75 @@ class RevisionFilter(admin.SimpleListFilter):
         return queryset.filter(revision_id=int(self.value()))
 
 
+class CappedCountPaginator(Paginator):
+    """Count the rows a list shows only as far as its pages need, not all of them.
+
+    Django's list counts every submission its filters match, to number the
+    pages; at a hundred thousand rows that count is most of the page's
+    database time. This one counts up to `at_least` rows and one more: ten
+    thousand, or ten pages past the page asked for, so every page can still
+    be reached. `is_capped` says the list holds more than it counted.
+    """
+
+    at_least = 10_000
+    pages_ahead = 10
+
+    def __init__(self, object_list, per_page, *args, page: int = 1, **kwargs) -> None:
+        super().__init__(object_list, per_page, *args, **kwargs)
+        self.limit = max(self.at_least, (page + self.pages_ahead) * self.per_page)
+
+    @cached_property
+    def count(self) -> int:
+        # Unordered: any `limit` rows and one more tell as much, without a sort.
+        return self.object_list.order_by()[: self.limit + 1].count()
+
+    @property
+    def is_capped(self) -> bool:
+        return self.count > self.limit
+
+
+class ReasonScoreColumn:
+    """A list column: a submission's score on the reason with this key.
+
+    Reasons are matched by key, so a submission on an older revision shows
+    its score under the same reason; "—" where it has no such reason or is
+    not complete. The header is the reason's title in the page's language.
+    """
+
+    def __init__(self, reason: FrozenReason) -> None:
+        self.key = reason.key
+        self.short_description = reason.title
+        # Names the column's CSS class, as a method's name would.
+        self.__name__ = f"score_{reason.key}"
+
+    def __call__(self, obj: Submission) -> str:
+        if not obj.is_complete or self.key not in obj.scores_by_key:
+            return "—"
+        return scoring.signed(obj.scores_by_key[self.key])
+
+
 @admin.register(Submission)
 class SubmissionAdmin(admin.ModelAdmin):
     """Read submissions; their answers are history and never change here.
 
-    The list reads no answers and counts nothing per row, so it costs the
-    same with a hundred submissions or a million.
+    The list reads no answers from other tables and counts nothing per row,
+    and never counts all rows (see CappedCountPaginator), so it costs the
+    same with a hundred submissions or a million. Scores are computed for
+    the page's rows only, from their revisions' content, parsed once per
+    process.
     """
 
     list_display = (
         "id",
-        "revision",
-        "started_at",
-        "completed_at",
+        "completed",
         "language",
-        "progress",
+        "revision",
         "quality",
+        "progress",
+        "started_at",
     )
+    # The columns an index orders; the others are chosen with the filters.
+    sortable_by = ("completed", "started_at")
     list_filter = (CompletedFilter, RevisionFilter, QualityFilter, "language", "started_at")
     search_fields = ("id",)
     fields = (
@@ -535,11 +595,31 @@ class SubmissionAdmin(admin.ModelAdmin):
     )
     readonly_fields = fields
     actions = ("export_csv", "export_xlsx")
+    # Newest completed first, unfinished ones after: the index of migration
+    # 0012 holds the rows in this order, so a page reads only its own rows.
+    ordering = (NEWEST_COMPLETED, "-started_at")
+    paginator = CappedCountPaginator
     show_full_result_count = False
     change_list_template = "admin/assessments/submission/change_list.html"
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_revision()
+
+    def get_list_display(self, request):
+        """Add a score column per reason of the latest revision the site offers."""
+        latest = Revision.objects.latest_open()
+        reasons = latest.frozen.reasons if latest is not None else ()
+        return (*self.list_display, *(ReasonScoreColumn(reason) for reason in reasons))
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        page = request.GET.get(PAGE_VAR, "")
+        return self.paginator(
+            queryset,
+            per_page,
+            orphans,
+            allow_empty_first_page,
+            page=int(page) if page.isdigit() else 1,
+        )
 
     def get_urls(self):
         return [
@@ -571,6 +651,10 @@ class SubmissionAdmin(admin.ModelAdmin):
             obj.pk,
             format_html(django_gettext("Select this object for an action - {}"), str(obj)),
         )
+
+    @admin.display(description=_("completed"), ordering=NEWEST_COMPLETED, empty_value="—")
+    def completed(self, obj: Submission):
+        return obj.completed_at
 
     @admin.display(description=_("answers"))
     def progress(self, obj: Submission) -> str:

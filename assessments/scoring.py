@@ -158,10 +158,7 @@ class ReasonScore:
 
     @property
     def signed_score(self) -> str:
-        """Return the score as people write a lean: "+45", "0", "−30" (a real minus sign)."""
-        if self.score > 0:
-            return f"+{self.score}"
-        return f"\u2212{-self.score}" if self.score < 0 else "0"
+        return signed(self.score)
 
 
 @dataclass(frozen=True)
@@ -204,6 +201,13 @@ def lean(value: int, direction: str) -> float:
     if direction == REVERSE:
         return (NEUTRAL - value) / 2
     raise ValueError(f"Unknown direction {direction!r}.")
+
+
+def signed(score: int) -> str:
+    """Return a score as people write a lean: "+45", "0", "−30" (a real minus sign)."""
+    if score > 0:
+        return f"+{score}"
+    return f"\u2212{-score}" if score < 0 else "0"
 
 
 def reason_score(answers: Iterable[tuple[int, str, int]]) -> int:

@@ -52,7 +52,8 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 INSTALLED_APPS = [
     # Before the admin, so that translated fields show side by side there.
     "modeltranslation",
-    "django.contrib.admin",
+    # Django's admin, on a site that lists the questionnaire first.
+    "mlfit.apps.MlfitAdminConfig",
     "django.contrib.auth",
     "django.contrib.humanize",
     "django.contrib.contenttypes",

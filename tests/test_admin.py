@@ -618,8 +618,8 @@ def test_the_submission_list_shows_how_many_statements_each_has_answered(
     response = admin_client.get(admin_url("submission"))
 
     progress = re.findall(r'<td class="field-progress">([^<]*)</td>', response.content.decode())
-    # Newest first: the unfinished submission was started second.
-    assert progress == ["6 of 30", "30 of 30"]
+    # Completed ones first, the unfinished one after.
+    assert progress == ["30 of 30", "6 of 30"]
 
 
 @pytest.mark.parametrize(
@@ -668,11 +668,12 @@ def test_the_submission_list_shows_the_answer_quality_found_on_confirming(
     html = response.content.decode()
     assert re.search(r'class="column-quality">\s*<div class="text"><span>Answer quality<', html)
     quality = re.findall(r'<td class="field-quality">([^<]*)</td>', html)
-    # Newest first; every answer "Agree" is a straight line that contradicts itself.
+    # Newest completed first, the unfinished one last; every answer "Agree" is a
+    # straight line that contradicts itself.
     assert quality == [
-        "—",
         "No pattern found",
         "Same answer in a long run, Contradicting answers",
+        "—",
     ]
 
 
