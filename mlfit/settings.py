@@ -232,7 +232,7 @@ MLFIT_QUESTIONNAIRE_SLUG = os.environ.get("MLFIT_QUESTIONNAIRE_SLUG", "ml-engine
 MLFIT_NORMS_MIN = int(os.environ.get("MLFIT_NORMS_MIN", 100))
 
 # The most submissions one XLSX export holds. A workbook is sent only once written in
-# full, at about half a millisecond a row, so a larger one would outlast the proxy's and
+# full, at about three quarters of a millisecond a row, so a larger one would outlast the proxy's and
 # gunicorn's 30 s (deploy/); the CSV streams any number. Raise both timeouts to raise it.
 MLFIT_XLSX_MAX_ROWS = int(os.environ.get("MLFIT_XLSX_MAX_ROWS", 20000))
 

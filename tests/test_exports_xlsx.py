@@ -193,7 +193,7 @@ def test_the_codebook_gives_the_answer_scale_in_both_languages(varied_submission
         (3, "Neither agree nor disagree", "既不同意也不反对"),
         (4, "Agree", "同意"),
         (5, "Strongly agree", "非常同意"),
-        ("(blank)", "not answered (stored as 0)", "not answered (stored as 0)"),
+        ("(blank)", "not answered (stored as 0)", "未作答（存为 0）"),
     ]
     keying = {
         row[0]: row[1] for row in rows[start_of_scale + 7 :] if row[0] in ("forward", "reverse")
