@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from assessments.models import Question, ReasonCategory
 
-from .audit import ARTIFACTS, csp_violations, horizontal_overflow, screenshot
+from .audit import ARTIFACTS, assert_accessible, csp_violations, horizontal_overflow, screenshot
 from .conftest import DESKTOP, PHONE
 from .test_admin_edits import log_in
 
@@ -123,4 +123,25 @@ def test_the_questionnaire_page_keeps_its_reasons_and_roles_readable(
     expect(page.locator("textarea[name='roles-0-summary_zh_hans']")).to_be_visible()
     screenshot(page, "questionnaire-change", size, folder=ISSUE11)
     assert horizontal_overflow(page) == 0
+    assert csp_violations(page) == []
+
+
+def test_the_publish_page_lists_a_missing_chinese_text_and_offers_no_publish_button(
+    site, admin_user, questionnaire, new_context
+):
+    Question.objects.filter(key="skip-the-maths").update(statement_zh_hans="")
+    page = new_context().new_page()
+    log_in(page, site)
+    page.goto(f"{site}/admin/assessments/questionnaire/{questionnaire.pk}/publish/")
+
+    expect(page.get_by_role("alert")).to_contain_text(
+        "It cannot be published yet: 1 text is missing"
+    )
+    expect(page.locator(".publish-missing-list li")).to_have_count(1)
+    expect(page.locator(".publish-missing-list li")).to_contain_text(
+        "“statement” has no Simplified Chinese text."
+    )
+    expect(page.get_by_role("button", name="Publish")).to_have_count(0)
+    screenshot(page, "publish-missing", "desktop", folder=ISSUE11)
+    assert_accessible(page, "publish-missing")
     assert csp_violations(page) == []
