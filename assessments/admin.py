@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+from adminsortable2.admin import (
+    CustomInlineFormSet,
+    SortableAdminBase,
+    SortableInlineAdminMixin,
+    SortableStackedInline,
+    SortableTabularInline,
+)
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -21,11 +28,15 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
+from modeltranslation.admin import (
+    TranslationAdmin,
+    TranslationStackedInline,
+    TranslationTabularInline,
+)
 
 from . import scoring
 from .changes import describe_changes
-from .datafile import revision_document
+from .datafile import missing_texts, revision_document
 from .exports import csv_response
 from .forms import ExportForm
 from .models import (
@@ -50,34 +61,102 @@ django_gettext = gettext
 # Texts an admin writes a sentence or two into: wide boxes, not one-line inputs.
 SHORT_TEXT = AdminTextareaWidget(attrs={"rows": 2})
 FEW_LINES = AdminTextareaWidget(attrs={"rows": 3})
+PARAGRAPHS = AdminTextareaWidget(attrs={"rows": 5})
+# The widget of each translated text by field name, whichever model it is on;
+# static/css/admin-editing.css makes them as wide as the page allows.
+TEXT_WIDGETS = {
+    "statement": SHORT_TEXT,
+    "help_text": SHORT_TEXT,
+    "summary": SHORT_TEXT,
+    "intro": PARAGRAPHS,
+    "why_it_matters": PARAGRAPHS,
+    "advice": PARAGRAPHS,
+    "experiment": FEW_LINES,
+}
+
+
+class EditingMedia:
+    """The editing pages' stylesheet: wide text boxes, readable rows, the drag handles."""
+
+    css = {"all": ("css/admin-editing.css",)}
+
+
+class WideTexts:
+    """Give each translated text, in every language, its multi-line box (TEXT_WIDGETS)."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # modeltranslation copies the widget of the original field (`statement`)
+        # to each language's (`statement_en`, `statement_zh_hans`).
+        if db_field.name in TEXT_WIDGETS:
+            kwargs["widget"] = TEXT_WIDGETS[db_field.name]
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class TypedOrderFormSet(CustomInlineFormSet):
+    """django-admin-sortable2's formset, keeping the order number an editor can type.
+
+    sortable2 turns the number into a hidden input that its script rewrites
+    (1, 2, 3, ...) when a row is dragged; without JavaScript nothing could be
+    moved. Here the number stays a visible input that the same script
+    rewrites, so reordering works by dragging or by typing numbers and
+    saving. Numbers may leave gaps; equal numbers keep the older row first.
+    A new row whose number is left at 0 or empty goes last.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.form.base_fields[self.default_order_field].widget = forms.NumberInput(
+            # sortable2's script finds the number by the `_reorder_` class.
+            attrs={"class": "_reorder_ vIntegerField", "min": 0, "max": 32767}
+        )
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        # An existing row needs a number; an empty one would not fit the column.
+        form.fields[self.default_order_field].required = form.instance.pk is not None
+
+
+class SortableRows(SortableInlineAdminMixin):
+    """Rows dragged into order (django-admin-sortable2), or numbered by hand without JavaScript.
+
+    It comes before modeltranslation's inline in the bases, as sortable2 asks.
+    """
+
+    formset = TypedOrderFormSet
+
 
 # -- The questionnaire ----------------------------------------------------------
 
 
-class ReasonInline(TranslationTabularInline):
+class ReasonInline(SortableRows, TranslationTabularInline):
     model = ReasonCategory
     fields = ("order", "title", "key", "some_signs_from", "strong_signs_from")
     extra = 0
     show_change_link = True
     ordering = ("order", "pk")
+    template = SortableTabularInline.template
 
 
-class RoleInline(TranslationTabularInline):
+class RoleInline(SortableRows, WideTexts, TranslationStackedInline):
+    """The roles, one block each: a summary in two languages does not fit a table row."""
+
     model = Role
     fields = ("order", "title", "summary", "key")
     extra = 0
     show_change_link = True
     ordering = ("order", "pk")
+    template = SortableStackedInline.template
 
 
 @admin.register(Questionnaire)
-class QuestionnaireAdmin(TranslationAdmin):
+class QuestionnaireAdmin(SortableAdminBase, WideTexts, TranslationAdmin):
     list_display = ("title", "slug", "published", "reason_count", "updated_at")
     list_filter = ("published",)
     search_fields = ("title_en", "title_zh_hans", "slug", "intro_en", "intro_zh_hans")
     prepopulated_fields = {"slug": ("title_en",)}
     inlines = (ReasonInline, RoleInline)
     change_form_template = "admin/assessments/questionnaire/change_form.html"
+    Media = EditingMedia
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(reason_count=Count("reasons"))
@@ -97,7 +176,7 @@ class QuestionnaireAdmin(TranslationAdmin):
         ]
 
     def publish_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        """Show what changed since the latest revision; publish on POST."""
+        """Show what changed since the latest revision, or what is missing; publish on POST."""
         questionnaire = self.get_object(request, object_id)
         if questionnaire is None:
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
@@ -105,24 +184,20 @@ class QuestionnaireAdmin(TranslationAdmin):
             raise PermissionDenied
         latest = questionnaire.latest_revision()
         document = revision_document(questionnaire)
-        unchanged = latest is not None and latest.digest == digest_of(document)
+        missing = missing_texts(document)
         if request.method == "POST":
-            revision = questionnaire.publish(by=request.user.get_username())
-            if revision is None:
+            try:
+                revision = questionnaire.publish(by=request.user.get_username())
+            except ValidationError as error:
+                # The same check as `missing`, made again under the publish's lock.
+                missing = error.messages
                 self.message_user(
                     request,
-                    gettext("Nothing has changed since revision %(number)d; nothing was published.")
-                    % {"number": latest.number},
-                    messages.WARNING,
+                    gettext("Nothing was published: first fill in the missing texts listed here."),
+                    messages.ERROR,
                 )
             else:
-                self.message_user(
-                    request,
-                    gettext("Published revision %(number)d. New respondents now answer it.")
-                    % {"number": revision.number},
-                    messages.SUCCESS,
-                )
-            return redirect("admin:assessments_questionnaire_change", questionnaire.pk)
+                return self.published_response(request, questionnaire, latest, revision)
         old_document = None
         if latest is not None:
             old_document = Revision.objects.values_list("content", flat=True).get(pk=latest.pk)
@@ -135,7 +210,8 @@ class QuestionnaireAdmin(TranslationAdmin):
                 "title": gettext("Publish changes to “%(title)s”") % {"title": questionnaire},
                 "questionnaire": questionnaire,
                 "latest": latest,
-                "unchanged": unchanged,
+                "unchanged": latest is not None and latest.digest == digest_of(document),
+                "missing": missing,
                 "changes": describe_changes(old_document, document),
                 "reason_count": len(document["questionnaire"]["reasons"]),
                 "statement_count": sum(
@@ -144,16 +220,44 @@ class QuestionnaireAdmin(TranslationAdmin):
             },
         )
 
+    def published_response(
+        self,
+        request: HttpRequest,
+        questionnaire: Questionnaire,
+        latest: Revision | None,
+        revision: Revision | None,
+    ) -> HttpResponse:
+        """Say what publishing did, back on the questionnaire's page."""
+        if revision is None:
+            self.message_user(
+                request,
+                gettext("Nothing has changed since revision %(number)d; nothing was published.")
+                % {"number": latest.number},
+                messages.WARNING,
+            )
+        else:
+            self.message_user(
+                request,
+                gettext("Published revision %(number)d. New respondents now answer it.")
+                % {"number": revision.number},
+                messages.SUCCESS,
+            )
+        return redirect("admin:assessments_questionnaire_change", questionnaire.pk)
 
-class QuestionInline(TranslationTabularInline):
+
+class QuestionInline(SortableRows, WideTexts, TranslationStackedInline):
+    """A reason's statements, one block each: two languages of text do not fit a table row."""
+
     model = Question
-    fields = ("order", "statement", "direction", "weight", "active", "help_text", "key")
+    fields = ("order", "statement", ("direction", "weight", "active"), "help_text", "key")
     extra = 1
     ordering = ("order", "pk")
+    template = SortableStackedInline.template
+    classes = ("statement-blocks",)
 
 
 @admin.register(ReasonCategory)
-class ReasonCategoryAdmin(TranslationAdmin):
+class ReasonCategoryAdmin(SortableAdminBase, WideTexts, TranslationAdmin):
     list_display = (
         "title",
         "questionnaire",
@@ -176,11 +280,7 @@ class ReasonCategoryAdmin(TranslationAdmin):
         (_("Bands"), {"fields": ("some_signs_from", "strong_signs_from")}),
     )
     inlines = (QuestionInline,)
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name.startswith("experiment"):
-            kwargs["widget"] = FEW_LINES
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
+    Media = EditingMedia
 
     def get_queryset(self, request):
         return (
@@ -196,7 +296,7 @@ class ReasonCategoryAdmin(TranslationAdmin):
 
 
 @admin.register(Question)
-class QuestionAdmin(TranslationAdmin):
+class QuestionAdmin(WideTexts, TranslationAdmin):
     list_display = ("statement", "category", "order", "direction", "weight", "active")
     list_editable = ("order", "active")
     list_filter = ("category__questionnaire", "category", "direction", "active")
@@ -209,6 +309,7 @@ class QuestionAdmin(TranslationAdmin):
     )
     list_select_related = ("category",)
     ordering = ("category__questionnaire", "category__order", "order", "pk")
+    Media = EditingMedia
 
 
 # -- Roles ------------------------------------------------------------------------
@@ -283,7 +384,7 @@ class RoleDemandInline(admin.TabularInline):
 
 
 @admin.register(Role)
-class RoleAdmin(TranslationAdmin):
+class RoleAdmin(WideTexts, TranslationAdmin):
     list_display = ("title", "questionnaire", "order", "asks")
     list_display_links = ("title",)
     list_editable = ("order",)
@@ -307,6 +408,7 @@ class RoleAdmin(TranslationAdmin):
         ),
     )
     inlines = (RoleDemandInline,)
+    Media = EditingMedia
 
     def get_queryset(self, request):
         return (
@@ -323,11 +425,6 @@ class RoleAdmin(TranslationAdmin):
         if "questionnaire" not in initial and (only := questionnaire_of(None)) is not None:
             initial["questionnaire"] = only
         return initial
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name.startswith("summary"):
-            kwargs["widget"] = SHORT_TEXT
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     @admin.display(description=_("what it asks"))
     def asks(self, obj: Role) -> str:

@@ -23,6 +23,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
+from django.utils.translation import gettext, gettext_lazy
 from modeltranslation.utils import build_localized_fieldname
 
 from .models import Demand, Question, Questionnaire, ReasonCategory, Role, RoleDemand
@@ -114,6 +115,93 @@ def revision_document(questionnaire: Questionnaire) -> dict[str, Any]:
     return document
 
 
+# What a revision shows respondents, checked before it is published: texts
+# that must be written in every language, and optional ones that may be
+# empty in all languages but, once written, must be written in each.
+REQUIRED_TEXTS = {
+    "questionnaire": ("title",),
+    "reason": REASON_TEXTS,
+    "statement": ("text",),
+    "role": ROLE_TEXTS,
+}
+OPTIONAL_TEXTS = {
+    "questionnaire": ("intro",),
+    "reason": OPTIONAL_REASON_TEXTS,
+    "statement": ("help_text",),
+    "role": (),
+}
+
+
+def missing_texts(document: dict[str, Any]) -> list[str]:
+    """Return a sentence for each text a revision document lacks in a language.
+
+    Empty means empty after stripping spaces: Chinese respondents would
+    otherwise read the English fallback in the middle of a Chinese page.
+    Only what the document holds is checked, so an inactive statement may
+    stay untranslated.
+    """
+    data = document["questionnaire"]
+    problems = _missing_in(data, "questionnaire", gettext("The questionnaire"))
+    for reason in data["reasons"]:
+        reason_name = gettext("Reason “%(name)s”") % {"name": _name_of(reason, "title")}
+        problems += _missing_in(reason, "reason", reason_name)
+        for statement in reason["statements"]:
+            where = gettext("%(reason)s, statement “%(name)s”") % {
+                "reason": reason_name,
+                "name": _name_of(statement, "text"),
+            }
+            problems += _missing_in(statement, "statement", where)
+    for role in data.get("roles", []):
+        where = gettext("Role “%(name)s”") % {"name": _name_of(role, "title")}
+        problems += _missing_in(role, "role", where)
+    return problems
+
+
+def _missing_in(item: dict[str, Any], kind: str, where: str) -> list[str]:
+    problems = []
+    for name in (*REQUIRED_TEXTS[kind], *OPTIONAL_TEXTS[kind]):
+        texts = {code: (item.get(name) or {}).get(code, "").strip() for code in LANGUAGES}
+        if name in OPTIONAL_TEXTS[kind] and not any(texts.values()):
+            continue
+        for code, text in texts.items():
+            if not text:
+                problems.append(
+                    gettext("%(where)s: “%(field)s” has no %(language)s text.")
+                    % {
+                        "where": where,
+                        "field": _FIELD_LABELS[kind, name],
+                        "language": _LANGUAGE_NAMES[code],
+                    }
+                )
+    return problems
+
+
+def _name_of(item: dict[str, Any], name: str, length: int = 60) -> str:
+    """Return how a message names an item: its text in the first language that has one."""
+    texts = item.get(name) or {}
+    text = next((texts[code] for code in LANGUAGES if (texts.get(code) or "").strip()), "")
+    text = " ".join(text.split()) or item.get("key", "?")
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+_LANGUAGE_NAMES = {
+    # English names, translated like the rest of the admin.
+    "en": gettext_lazy("English"),
+    "zh-hans": gettext_lazy("Simplified Chinese"),
+}
+_FIELD_LABELS = {
+    ("questionnaire", "title"): Questionnaire._meta.get_field("title").verbose_name,
+    ("questionnaire", "intro"): Questionnaire._meta.get_field("intro").verbose_name,
+    **{
+        ("reason", name): ReasonCategory._meta.get_field(name).verbose_name
+        for name in (*REASON_TEXTS, *OPTIONAL_REASON_TEXTS)
+    },
+    ("statement", "text"): Question._meta.get_field("statement").verbose_name,
+    ("statement", "help_text"): Question._meta.get_field("help_text").verbose_name,
+    **{("role", name): Role._meta.get_field(name).verbose_name for name in ROLE_TEXTS},
+}
+
+
 def _texts(instance, field: str) -> dict[str, str]:
     """Return {language: text} for one translated field, "" where a language has none."""
     return {
@@ -185,7 +273,9 @@ def import_document(document: Any, *, update: bool = False) -> tuple[Questionnai
         return Questionnaire.objects.get(pk=existing.pk), False
     # What a file holds is meant to be answered: publish it (a no-op when the
     # latest revision already says the same).
-    questionnaire.publish()
+    # The file's own languages are its author's business (English is the
+    # fallback), so a file may leave a translation out.
+    questionnaire.publish(allow_missing_texts=True)
     return questionnaire, True
 
 

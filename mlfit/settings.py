@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Drag-and-drop order of statements, reasons and roles in the admin.
+    "adminsortable2",
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",

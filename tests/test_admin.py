@@ -351,11 +351,13 @@ def retire_a_statement() -> str:
 
 def add_a_statement() -> str:
     reason = ReasonCategory.objects.get(key="little-ml")
-    Question.objects.create(category=reason, order=7, statement="I would rather tune than ship.")
-    return (
-        "Little ML: New statement: “I would rather tune than ship.” "
-        "(No text in zh-hans yet: English is shown instead.)"
+    Question.objects.create(
+        category=reason,
+        order=7,
+        statement_en="I would rather tune than ship.",
+        statement_zh_hans="我宁愿调参，也不愿上线。",
     )
+    return "Little ML: New statement: “I would rather tune than ship.”"
 
 
 def move_band_thresholds() -> str:
@@ -488,19 +490,26 @@ def test_publishing_unchanged_content_anyway_creates_no_revision(admin_client, q
 
 
 def test_the_first_publish_page_counts_what_revision_1_will_ask(admin_client, db):
-    draft = Questionnaire.objects.create(slug="draft", title="Draft")
+    both = {"en": "{} in English.", "zh_hans": "{}（中文）。"}
+
+    def texts(**fields: str) -> dict[str, str]:
+        """Return each field in both languages: {"title_en": ..., "title_zh_hans": ...}."""
+        return {
+            f"{field}_{code}": pattern.format(value)
+            for field, value in fields.items()
+            for code, pattern in both.items()
+        }
+
+    draft = Questionnaire.objects.create(slug="draft", **texts(title="Draft"))
     for order, key in enumerate(["first", "second"], start=1):
         reason = ReasonCategory.objects.create(
             questionnaire=draft,
             key=key,
             order=order,
-            title=key.title(),
-            summary="Summary.",
-            why_it_matters="Why.",
-            advice="Advice.",
+            **texts(title=key, summary="Summary", why_it_matters="Why", advice="Advice"),
         )
-        Question.objects.create(category=reason, key=f"{key}-a", statement=f"{key} A.")
-    Question.objects.create(category=reason, key="second-b", statement="Second B.")
+        Question.objects.create(category=reason, key=f"{key}-a", **texts(statement=f"{key} A"))
+    Question.objects.create(category=reason, key="second-b", **texts(statement="Second B"))
 
     response = admin_client.get(publish_url(draft))
 

@@ -91,7 +91,10 @@ def test_a_chinese_admin_sees_the_help_and_the_statement_directions_in_chinese(
         "同意表示可能不适合做机器学习工程",
         "同意表示适合做机器学习工程（反向计分）",
     ]
-    assert '<th class="column-direction required">方向' in response.content.decode()
+    # Each statement is a block of its own, its fields labelled one by one.
+    assert '<label class="required" for="id_questions-0-direction">方向:</label>' in (
+        response.content.decode()
+    )
 
 
 def test_an_english_admin_sees_the_reason_page_in_english(admin_client, questionnaire):

@@ -136,7 +136,8 @@ def test_an_empty_chinese_text_falls_back_to_english(questionnaire):
     question = Question.objects.order_by("category__order", "order").first()
     question.statement_zh_hans = ""
     question.save()
-    questionnaire.publish()
+    # The admin refuses this now; a data file or an older revision may still hold it.
+    questionnaire.publish(allow_missing_texts=True)
     browser = chinese_browser()
     submission = start(browser)
     assert question.statement_en in text(browser.get(step_url(submission, 1)))

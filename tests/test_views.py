@@ -473,7 +473,7 @@ def test_a_statement_added_and_published_after_starting_is_not_asked(respondent,
         answer_step(respondent, submission, number)
     reason = ReasonCategory.objects.get(key="constant-learning")
     Question.objects.create(category=reason, order=99, statement="A statement added later.")
-    reason.questionnaire.publish()
+    reason.questionnaire.publish(allow_missing_texts=True)
     response = respondent.get(reverse("assessments:resume", args=[submission.pk]))
     assert response["Location"] == step_url(submission, 5)
     answer_step(respondent, submission, 5)
@@ -637,7 +637,7 @@ def grow(questionnaire: Questionnaire, extra: int) -> None:
             Question(category=reason, key=f"extra-{n}", order=100 + n, statement=f"Extra {n}.")
             for n in range(extra)
         )
-    questionnaire.publish()
+    questionnaire.publish(allow_missing_texts=True)  # English only: only the count matters
 
 
 def count_queries(client: Client, url: str) -> int:

@@ -64,17 +64,29 @@ class Questionnaire(models.Model):
         """Return the latest published revision, or None before the first publish."""
         return self.revisions.without_content().order_by("-number").first()
 
-    def publish(self, by: str = ""):
+    def missing_texts(self) -> list[str]:
+        """Return a sentence for each text the next revision would lack in a language."""
+        from ..datafile import missing_texts, revision_document
+
+        return missing_texts(revision_document(self))
+
+    def publish(self, by: str = "", *, allow_missing_texts: bool = False):
         """Freeze the working copy as a new revision and return it.
 
         Return None, and create nothing, when the content is the same as the
         latest revision's. Active statements only are frozen; a reason with
-        none is left out.
+        none is left out. Raise ValidationError, and create nothing, when a
+        text respondents would read is empty in a language, unless
+        `allow_missing_texts` (English then stands in for it).
         """
-        from ..datafile import revision_document
+        from ..datafile import missing_texts, revision_document
         from .revisions import Revision, digest_of
 
         document = revision_document(self)
+        if not allow_missing_texts and (missing := missing_texts(document)):
+            raise ValidationError(
+                [ValidationError(message, code="missing_translation") for message in missing]
+            )
         digest = digest_of(document)
         with transaction.atomic():
             # Lock the questionnaire so that two publishes at once number

@@ -41,6 +41,7 @@ pytestmark = pytest.mark.browser
 
 EDITED = "When my team moves to a tool I have never used, I wait until someone makes me learn it."
 ADDED = "I keep a list of things I want to learn next, and I work through it."
+ADDED_ZH = "我有一张接下来想学的清单，并且会一项项学完。"
 
 
 def log_in(page: Page, site: str) -> None:
@@ -52,12 +53,14 @@ def log_in(page: Page, site: str) -> None:
 
 
 def statement_row(page: Page, text: str) -> str:
-    """Return the form prefix ("questions-3-") of the inline row whose statement reads `text`.
+    """Return the form prefix ("questions-3-") of the inline block whose statement reads `text`.
 
-    An empty `text` finds the blank row for a new statement (not the hidden
-    template row Django keeps for "Add another").
+    An empty `text` finds the blank block for a new statement (not the hidden
+    template block Django keeps for "Add another").
     """
-    names = page.locator("tr.form-row:not(.empty-form) input[name$='-statement_en']").evaluate_all(
+    names = page.locator(
+        ".inline-related:not(.empty-form) textarea[name$='-statement_en']"
+    ).evaluate_all(
         "(inputs, text) => inputs.filter(input => input.value === text).map(input => input.name)",
         text,
     )
@@ -101,7 +104,7 @@ def test_admin_edits_reach_only_respondents_who_start_after_publishing(
     press(midway_page, "Next")
     expect_step(midway_page, 2)
 
-    # The admin logs in and edits the reason's statements in its inline table.
+    # The admin logs in and edits the reason's statements in their blocks.
     log_in(page, site)
     page.get_by_role("link", name="Reasons", exact=True).click()
     page.get_by_role("link", name="Constant learning", exact=True).click()
@@ -113,6 +116,7 @@ def test_admin_edits_reach_only_respondents_who_start_after_publishing(
     page.locator(f"[name='{statement_row(page, retired.text['en'])}active']").uncheck()
     new_row = statement_row(page, "")
     page.locator(f"[name='{new_row}statement_en']").fill(ADDED)
+    page.locator(f"[name='{new_row}statement_zh_hans']").fill(ADDED_ZH)
     page.locator(f"[name='{new_row}order']").fill("9")
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
@@ -138,8 +142,7 @@ def test_admin_edits_reach_only_respondents_who_start_after_publishing(
         [
             f"Constant learning: Reworded (en): “{edited.text['en']}” → “{EDITED}” "
             "Check the other languages: only these changed.",
-            f"Constant learning: New statement: “{ADDED}” "
-            "(No text in zh-hans yet: English is shown instead.)",
+            f"Constant learning: New statement: “{ADDED}”",
             f"Constant learning: No longer asked: “{retired.text['en']}”",
             "Constant learning: The statements are asked in a new order.",
         ]
