@@ -335,5 +335,6 @@ def test_the_publish_page_names_the_missing_texts_in_chinese_for_a_chinese_admin
 
     assert response.status_code == 200
     assert response.headers["Content-Language"] == "zh-hans"
-    assert page_text(response).count("<li>Role “Data engineer”") == 1
+    assert page_text(response).count("<li>岗位“Data engineer”") == 1
+    assert "没有简体中文文字。" in page_text(response)
     assert 'type="submit"' not in page_text(response).split('id="content-main"')[1]
