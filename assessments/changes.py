@@ -223,6 +223,9 @@ def _reason_changes(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
             continue
         languages = _changed_languages(previous["text"], statement["text"])
         if languages:
+            # The words of a language that changed: English's, when only the
+            # Chinese did, would read "the same → the same".
+            shown = "en" if "en" in languages else languages[0]
             changes.append(
                 Change(
                     "reworded",
@@ -230,8 +233,8 @@ def _reason_changes(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
                     _("Reworded (%(languages)s): “%(old)s” → “%(new)s”")
                     % {
                         "languages": ", ".join(languages),
-                        "old": _english(previous["text"]),
-                        "new": text,
+                        "old": previous["text"].get(shown, ""),
+                        "new": statement["text"].get(shown, ""),
                     }
                     + (
                         " " + _("Check the other languages: only these changed.")

@@ -198,6 +198,30 @@ def test_a_reworded_statement_is_named_with_its_old_and_new_words(questionnaire)
     assert "(en)" in change.description
 
 
+def test_a_statement_reworded_only_in_chinese_is_named_with_its_chinese_words(questionnaire):
+    def edit(data):
+        data["reasons"][0]["statements"][0]["text"]["zh-hans"] = "新的说法。"
+
+    [change] = changes_after(questionnaire, edit)
+    assert "Reworded (zh-hans): “" in change.description
+    assert "” → “新的说法。”" in change.description
+
+
+def test_a_statement_whose_chinese_was_emptied_shows_the_chinese_going_to_nothing(
+    questionnaire,
+):
+    before = []
+
+    def edit(data):
+        texts = data["reasons"][0]["statements"][0]["text"]
+        before.append(texts["zh-hans"])
+        texts["zh-hans"] = ""
+
+    [change] = changes_after(questionnaire, edit)
+    assert before[0]
+    assert f"Reworded (zh-hans): “{before[0]}” → “”" in change.description
+
+
 def test_a_rekeyed_statement_and_a_new_weight_are_named(questionnaire):
     def edit(data):
         statement = data["reasons"][1]["statements"][0]
